@@ -1,0 +1,23 @@
+"""The Dagster code location: every asset, check, job, schedule and sensor of the warehouse."""
+
+import dagster as dg
+
+from assets import history, ingest, staging
+from pipelines.resources import build_resources
+
+# One module per layer; each exposes its assets and checks at module level.
+LAYER_MODULES = [ingest, staging, history]
+
+all_assets = dg.load_assets_from_modules(LAYER_MODULES)
+all_checks = dg.load_asset_checks_from_modules(LAYER_MODULES)
+
+build_warehouse_job = dg.define_asset_job("build_warehouse", selection=dg.AssetSelection.all())
+
+defs = dg.Definitions(
+    assets=all_assets,
+    asset_checks=all_checks,
+    jobs=[build_warehouse_job],
+    resources=build_resources(),
+    # DuckDB takes one writer per file: run every step in the one process.
+    executor=dg.in_process_executor,
+)
