@@ -1,0 +1,136 @@
+"""The indicator catalogue (warehouse/indicators.yaml) as Python objects.
+
+One file drives the indicator runner, marts.indicator_catalogue, table/column comments and the
+report's labels. Loading validates it, so a typo fails loudly rather than producing a silent gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CATALOGUE_FILE = Path(__file__).with_name("indicators.yaml")
+
+UNITS = {"count", "rate_per_10k", "pct", "days"}
+POLARITIES = {"higher_better", "lower_better", "context"}
+THEMES = {
+    "entering_care", "children_in_care", "stability", "reviews", "missing", "health",
+    "care_leavers", "adoption", "data_quality",
+}
+FREQUENCIES = {"monthly", "annual"}
+
+
+@dataclass(frozen=True)
+class Comparator:
+    value: float
+    year: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    label: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator_id: str
+    name: str
+    unit: str
+    polarity: str
+    theme: str
+    frequency: str
+    family: str
+    breakdowns: tuple[str, ...]
+    definition: str
+    source: str
+    all_row: bool = True
+    comparators: tuple[Comparator, ...] = field(default_factory=tuple)
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.unit != "count"
+
+
+def _load() -> tuple[dict[str, Dimension], dict[str, Indicator]]:
+    spec = yaml.safe_load(CATALOGUE_FILE.read_text())
+    dims = {
+        name: Dimension(name=name, label=d["label"], values=tuple(str(v) for v in d["values"]))
+        for name, d in spec["dimensions"].items()
+    }
+    indicators: dict[str, Indicator] = {}
+    for raw in spec["indicators"]:
+        ind = Indicator(
+            indicator_id=raw["indicator_id"],
+            name=raw["name"],
+            unit=raw["unit"],
+            polarity=raw["polarity"],
+            theme=raw["theme"],
+            frequency=raw["frequency"],
+            family=raw["family"],
+            breakdowns=tuple(raw.get("breakdowns") or ()),
+            definition=" ".join(raw["definition"].split()),
+            source=raw["source"],
+            all_row=bool(raw.get("all_row", True)),
+            comparators=tuple(
+                Comparator(float(c["value"]), int(c["year"]), " ".join(c["description"].split()))
+                for c in raw.get("comparators") or ()
+            ),
+        )
+        problems = []
+        if ind.indicator_id in indicators:
+            problems.append("duplicate id")
+        if ind.unit not in UNITS:
+            problems.append(f"unit {ind.unit!r}")
+        if ind.polarity not in POLARITIES:
+            problems.append(f"polarity {ind.polarity!r}")
+        if ind.theme not in THEMES:
+            problems.append(f"theme {ind.theme!r}")
+        if ind.frequency not in FREQUENCIES:
+            problems.append(f"frequency {ind.frequency!r}")
+        problems += [f"breakdown {b!r}" for b in ind.breakdowns if b not in dims]
+        if not ind.all_row and not ind.breakdowns:
+            problems.append("no 'all' row and no breakdowns")
+        if problems:
+            raise ValueError(f"{CATALOGUE_FILE.name}: {ind.indicator_id}: " + ", ".join(problems))
+        indicators[ind.indicator_id] = ind
+    return dims, indicators
+
+
+@cache
+def _catalogue() -> tuple[dict[str, Dimension], dict[str, Indicator]]:
+    return _load()
+
+
+def indicators() -> dict[str, Indicator]:
+    """Every indicator, keyed by id, in catalogue order."""
+    return _catalogue()[1]
+
+
+def indicator(indicator_id: str) -> Indicator:
+    return indicators()[indicator_id]
+
+
+def dimensions() -> dict[str, Dimension]:
+    return _catalogue()[0]
+
+
+def families() -> dict[str, list[Indicator]]:
+    """Indicators grouped by the warehouse/sql/indicators/<family>.sql file that computes them."""
+    result: dict[str, list[Indicator]] = {}
+    for ind in indicators().values():
+        result.setdefault(ind.family, []).append(ind)
+    return result
+
+
+def expected_breakdowns(ind: Indicator) -> list[str]:
+    """The breakdown values every (LA, period) must carry for this indicator (zero-filled)."""
+    rows = ["all"] if ind.all_row else []
+    for dim in ind.breakdowns:
+        rows += [f"{dim}={v}" for v in dimensions()[dim].values]
+    return rows
