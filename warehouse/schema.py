@@ -20,6 +20,9 @@ class Table:
     key: tuple[str, ...]
     natural_key: tuple[str, ...]
     event_date: str | None = None
+    end_date: str | None = None
+    end_reason: str | None = None
+    sequential: bool = False
     annual: bool = False
 
     @property
@@ -46,6 +49,9 @@ def tables() -> dict[str, Table]:
             key=tuple(t["key"]),
             natural_key=tuple(t["natural_key"]),
             event_date=t.get("event_date"),
+            end_date=t.get("end_date"),
+            end_reason=t.get("end_reason"),
+            sequential=bool(t.get("sequential", False)),
             annual=bool(t.get("annual", False)),
         )
     return result

@@ -1,0 +1,78 @@
+"""Build the staging and history layers of one 903 table from the layer below.
+
+Each function returns counts only, safe for logs and Dagster metadata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from warehouse import sqlfiles
+from warehouse.schema import table, tables
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    raw_rows: int
+    staged_rows: int
+    rejected_rows: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.raw_rows == self.staged_rows + self.rejected_rows
+
+
+def create_staging_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    sqlfiles.run(conn, "raw/create_raw.sql", tables=list(tables().values()))
+    sqlfiles.run(conn, "staging/create_staging.sql")
+
+
+def stage_table(conn: duckdb.DuckDBPyConnection, name: str) -> int:
+    """Type the raw rows of files not staged before; returns how many files were new."""
+    create_staging_schema(conn)
+    (before,) = conn.execute(
+        "SELECT count(*) FROM staging.staged_files WHERE table_name = ?", [name]
+    ).fetchone()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        sqlfiles.run(conn, "staging/stage_table.sql", t=table(name))
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    (after,) = conn.execute(
+        "SELECT count(*) FROM staging.staged_files WHERE table_name = ?", [name]
+    ).fetchone()
+    return max(after - before, 0)
+
+
+def reconcile(conn: duckdb.DuckDBPyConnection, name: str) -> Reconciliation:
+    row = sqlfiles.query(conn, "staging/reconcile.sql", t=table(name))[0]
+    return Reconciliation(*row)
+
+
+def value_issue_count(conn: duckdb.DuckDBPyConnection, name: str) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM staging.value_issues WHERE table_name = ?", [name]
+    ).fetchone()[0]
+
+
+def build_history(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, int]:
+    """Rebuild history.<name> from staging; returns repairs made, by rule."""
+    create_staging_schema(conn)
+    sqlfiles.run(conn, "staging/create_table.sql", t=table(name))
+    sqlfiles.run(conn, "history/create_history.sql")
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        sqlfiles.run(conn, "history/build_table.sql", t=table(name))
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    rows = conn.execute(
+        "SELECT rule, count(*) FROM history.repairs WHERE table_name = ? GROUP BY rule ORDER BY rule",
+        [name],
+    ).fetchall()
+    return dict(rows)

@@ -1,0 +1,68 @@
+{#- Cleaning rules for raw text, one macro per column type of warehouse/ssda903.yaml. -#}
+
+{#- Excel turns ids and codes into numbers: "1234.0" -> "1234". -#}
+{% macro clean_id(x) -%}
+nullif(CASE WHEN regexp_full_match(trim({{ x }}), '\d+\.0+') THEN split_part(trim({{ x }}), '.', 1)
+            ELSE trim({{ x }}) END, '')
+{%- endmacro %}
+
+{% macro clean_code(x) -%}
+upper({{ clean_id(x) }})
+{%- endmacro %}
+
+{% macro clean_text(x) -%}
+nullif(trim({{ x }}), '')
+{%- endmacro %}
+
+{% macro clean_int(x) -%}
+CASE WHEN regexp_full_match(trim({{ x }}), '-?\d+(\.0+)?') THEN CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER) END
+{%- endmacro %}
+
+{#- UK postcode, any spacing or case; returned in the standard "LS17 8JH" form. -#}
+{% macro clean_postcode(x) -%}
+CASE WHEN regexp_full_match(upper(regexp_replace({{ x }}, '\s', '', 'g')), '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}')
+     THEN left(upper(regexp_replace({{ x }}, '\s', '', 'g')), length(regexp_replace({{ x }}, '\s', '', 'g')) - 3)
+          || ' ' || right(upper(regexp_replace({{ x }}, '\s', '', 'g')), 3) END
+{%- endmacro %}
+
+{#- Dates: dd/mm/YYYY as the 903 specifies, ISO, and what Excel writes when a file passes
+    through it (a time suffix, 2-digit years, month names, serial day numbers). Years outside
+    1900-2100 are treated as unusable rather than guessed. -#}
+{% macro parse_date(x) -%}
+CASE
+    WHEN regexp_full_match(trim({{ x }}), '\d{5}(\.0+)?')
+        THEN DATE '1899-12-30' + CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER)
+    WHEN regexp_full_match(trim({{ x }}), '\d{1,2}[/.-]\d{1,2}[/.-]\d{2}')
+        THEN CAST(try_strptime(regexp_replace(trim({{ x }}), '[.-]', '/', 'g'), '%d/%m/%y') AS DATE)
+    ELSE CAST(try_strptime(trim({{ x }}), [
+        '%d/%m/%Y', '%Y-%m-%d', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%Y-%m-%d %H:%M:%S',
+        '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f', '%d-%m-%Y', '%d.%m.%Y', '%Y/%m/%d',
+        '%d-%b-%y', '%d-%b-%Y', '%d %b %Y', '%d %B %Y', '%d-%B-%Y'
+    ]) AS DATE)
+END
+{%- endmacro %}
+
+{% macro clean_date(x) -%}
+CASE WHEN {{ parse_date(x) }} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' THEN {{ parse_date(x) }} END
+{%- endmacro %}
+
+{% macro clean(column_type, x) -%}
+{%- if column_type == 'id' %}{{ clean_id(x) }}
+{%- elif column_type == 'code' %}{{ clean_code(x) }}
+{%- elif column_type == 'text' %}{{ clean_text(x) }}
+{%- elif column_type == 'int' %}{{ clean_int(x) }}
+{%- elif column_type == 'postcode' %}{{ clean_postcode(x) }}
+{%- elif column_type == 'date' %}{{ clean_date(x) }}
+{%- endif %}
+{%- endmacro %}
+
+{% macro sql_type(column_type) -%}
+{%- if column_type == 'date' %}DATE{% elif column_type == 'int' %}INTEGER{% else %}VARCHAR{% endif %}
+{%- endmacro %}
+
+{% macro problem(column_type) -%}
+{%- if column_type == 'date' %}not a date in a recognised form (dd/mm/YYYY expected)
+{%- elif column_type == 'int' %}not a whole number
+{%- elif column_type == 'postcode' %}not a UK postcode
+{%- else %}unusable value{% endif %}
+{%- endmacro %}
