@@ -76,3 +76,19 @@ def build_history(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, int]:
         [name],
     ).fetchall()
     return dict(rows)
+
+
+def build_ingest_layers(conn: duckdb.DuckDBPyConnection, landing_root) -> dict:
+    """raw -> staging -> history for every table, without Dagster (tests, benchmarks, scripts).
+
+    The Dagster assets call the same functions one table at a time.
+    """
+    from warehouse import landing, population, raw_loader
+
+    report = raw_loader.ingest_landing(conn, landing_root)
+    population.load_population(conn, landing.population_file(landing_root))
+    repairs = {}
+    for name in tables():
+        stage_table(conn, name)
+        repairs[name] = build_history(conn, name)
+    return {"ingest": report, "repairs": repairs}
