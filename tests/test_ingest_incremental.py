@@ -1,0 +1,87 @@
+"""A new extract is ingested without re-reading the ones already ingested."""
+
+import datetime as dt
+import os
+
+from tests.landing_builder import copy_tiny_valid, write_table
+from warehouse import layers, raw_loader
+
+
+def loaded_at(conn):
+    return dict(conn.execute("SELECT path, loaded_at FROM raw.files").fetchall())
+
+
+def test_second_run_reads_nothing_and_changes_nothing(conn, landing_dir, monkeypatch):
+    copy_tiny_valid(landing_dir)
+    layers.build_ingest_layers(conn, landing_dir)
+    before = loaded_at(conn)
+    parsed = []
+    monkeypatch.setattr(raw_loader, "_parse_file", lambda *a: parsed.append(a) or None)
+    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    assert (report.extracts_unchanged, report.extracts_loaded, parsed) == (1, 0, [])
+    assert loaded_at(conn) == before
+
+
+def test_new_extract_is_loaded_alone(conn, landing_dir):
+    copy_tiny_valid(landing_dir, extract_date="2025-03-31")
+    layers.build_ingest_layers(conn, landing_dir)
+    before = loaded_at(conn)
+    copy_tiny_valid(landing_dir, extract_date="2025-04-30")
+    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    assert (report.extracts_loaded, report.extracts_unchanged) == (1, 1)
+    after = loaded_at(conn)
+    assert {p: t for p, t in after.items() if p in before} == before
+    assert conn.execute("SELECT count(*) FROM staging.episodes").fetchone() == (8,)
+    # the same episodes from two extracts are one record each in history
+    assert conn.execute("SELECT count(*), max(extract_date) FROM history.episodes").fetchone() == (
+        4, dt.date(2025, 4, 30))
+
+
+def test_changed_file_reloads_its_extract_and_replaces_its_rows(conn, landing_dir):
+    folder = copy_tiny_valid(landing_dir)
+    layers.build_ingest_layers(conn, landing_dir)
+    episodes = folder / "episodes.csv"
+    episodes.write_text(episodes.read_text().replace("1003,01/09/2024", "1003,02/09/2024"))
+    os.utime(episodes, ns=(1, 1))  # a different mtime, as a re-export would have
+    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    assert report.extracts_loaded == 1
+    assert conn.execute("SELECT count(*) FROM staging.episodes").fetchone() == (4,)
+    assert conn.execute("SELECT decom FROM staging.episodes WHERE child = '1003'").fetchone() == (
+        dt.date(2024, 9, 2),)
+    assert layers.reconcile(conn, "episodes").balanced
+
+
+def test_removed_extract_leaves_the_warehouse(conn, landing_dir):
+    copy_tiny_valid(landing_dir, extract_date="2025-03-31")
+    second = copy_tiny_valid(landing_dir, extract_date="2025-04-30")
+    layers.build_ingest_layers(conn, landing_dir)
+    for f in second.iterdir():
+        f.unlink()
+    second.rmdir()
+    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    assert report.extracts_removed == 1
+    assert conn.execute("SELECT DISTINCT extract_date FROM staging.header").fetchall() == [
+        (dt.date(2025, 3, 31),)]
+
+
+def test_failed_extract_keeps_its_previous_load_until_fixed(conn, landing_dir):
+    folder = copy_tiny_valid(landing_dir)
+    layers.build_ingest_layers(conn, landing_dir)
+    write_table(folder, "reviews", [], columns=["CHILD", "DOB", "REVIEW"])
+    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    assert [f.message for f in report.failures] == [
+        "E08000035/2025-03-31/reviews.csv: looks like the Reviews table but lacks required "
+        "column(s) REVIEW_CODE"]
+    assert conn.execute("SELECT count(*) FROM staging.reviews").fetchone() == (7,)
+    write_table(folder, "reviews", [])
+    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    assert not report.failures
+    assert conn.execute("SELECT status FROM raw.extracts").fetchall() == [("loaded",)]
+    assert conn.execute("SELECT count(*) FROM staging.reviews").fetchone() == (0,)
+
+
+def test_landing_files_are_never_modified(conn, landing_dir):
+    folder = copy_tiny_valid(landing_dir)
+    before = {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in folder.iterdir()}
+    layers.build_ingest_layers(conn, landing_dir)
+    assert {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in folder.iterdir()} == before
