@@ -1,4 +1,5 @@
-"""Ingest layer: landing extracts -> raw.<table> (text, nothing dropped) and reference.population."""
+"""Ingest layer: landing extracts -> raw.<table> (text, nothing dropped), and the
+reference population."""
 
 
 import dagster as dg
@@ -115,7 +116,9 @@ def population_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResour
                          landing: LandingResource) -> dg.MaterializeResult:
     path = population_file(landing.root)
     if path is None:
-        context.log.warning("No reference/population.csv in landing: rates per 10,000 will be empty")
+        context.log.warning(
+            "No reference/population.csv in landing: rates per 10,000 will be empty"
+        )
     with duckdb.get_connection() as conn:
         loaded, rejected = population.load_population(conn, path)
         (las,) = conn.execute("SELECT count(DISTINCT la_code) FROM reference.population").fetchone()

@@ -39,5 +39,6 @@ def write_population(landing: Path, rows: list[tuple[str, int, float]]) -> Path:
     folder = landing / "reference"
     folder.mkdir(exist_ok=True)
     path = folder / "population.csv"
-    path.write_text("la_code,year,population_0_17\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
+    lines = "".join(f"{a},{b},{c}\n" for a, b, c in rows)
+    path.write_text("la_code,year,population_0_17\n" + lines)
     return path

@@ -72,7 +72,8 @@ def build_history(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, int]:
         conn.execute("ROLLBACK")
         raise
     rows = conn.execute(
-        "SELECT rule, count(*) FROM history.repairs WHERE table_name = ? GROUP BY rule ORDER BY rule",
+        "SELECT rule, count(*) FROM history.repairs WHERE table_name = ? "
+        "GROUP BY rule ORDER BY rule",
         [name],
     ).fetchall()
     return dict(rows)

@@ -1,6 +1,6 @@
 """Build the model layer (warehouse/sql/model/*.sql) and its reference data.
 
-Order: macros, episodes, periods_of_care, placements, month_ends, child_month."""
+Order: macros, then MODELS in order."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import duckdb
 from warehouse import sqlfiles
 from warehouse.history_contract import HISTORY_TABLES
 
-MODELS = ["episodes", "periods_of_care", "placements", "month_ends", "child_month"]
+MODELS = [
+    "episodes", "periods_of_care", "placements", "period_starts", "month_ends", "child_month",
+]
 
 
 def build_macros(conn: duckdb.DuckDBPyConnection) -> None:

@@ -103,7 +103,8 @@ def _parse_file(file: landing.LandingFile, extract: landing.Extract) -> _ParsedF
         return _ParsedFile(file, sha, None, "empty", f"{file.relative_path}: empty file, ignored")
     parsed = csv_reader.parse(data)
     if not any(parsed.header):
-        return _ParsedFile(file, sha, None, "empty", f"{file.relative_path}: no header row, ignored")
+        message = f"{file.relative_path}: no header row, ignored"
+        return _ParsedFile(file, sha, None, "empty", message)
     recognition = recognise(parsed.header)
     if recognition.table is None:
         message = recognition.describe_failure(file.relative_path)
@@ -160,9 +161,10 @@ def _load_extract(conn, extract: landing.Extract, report: IngestReport) -> None:
     parsed = [_parse_file(f, extract) for f in extract.files]
     key = (extract.la_code, extract.extract_date)
     for p in parsed:
-        if p.status in ("empty", "ignored") or (p.status == "loaded" and p.message):
-            report.warnings.append(p.message if p.status != "loaded" else
-                                   f"{p.file.relative_path}: {p.message}")
+        if p.status in ("empty", "ignored"):
+            report.warnings.append(p.message)
+        elif p.status == "loaded" and p.message:
+            report.warnings.append(f"{p.file.relative_path}: {p.message}")
     failed = [p for p in parsed if p.status == "failed"]
     if failed:
         message = "; ".join(p.message for p in failed)
@@ -179,7 +181,8 @@ def _load_extract(conn, extract: landing.Extract, report: IngestReport) -> None:
                 conn.execute(f"INSERT INTO raw.{p.table_name} BY NAME SELECT * FROM incoming")
                 report.rows_loaded[p.table_name] = report.rows_loaded.get(p.table_name, 0) + rows
             conn.execute(
-                "INSERT INTO raw.files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+                "INSERT INTO raw.files "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
                 [p.file_id, *key, p.file.relative_path, p.table_name, p.sha256, p.file.size,
                  p.file.mtime_ns, p.encoding, rows, p.status, p.message],
             )

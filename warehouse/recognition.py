@@ -33,7 +33,8 @@ def recognise(columns: list[str]) -> Recognition:
     if complete:
         # Header holds every UASC column but one; the fullest match wins.
         best = max(complete, key=lambda t: len(t.columns))
-        return Recognition(table=best, extra=tuple(c for c in columns if c and c not in best.columns))
+        extra = tuple(c for c in columns if c and c not in best.columns)
+        return Recognition(table=best, extra=extra)
 
     def share(t: Table) -> tuple[float, int]:
         hits = len(set(t.columns) & present)

@@ -41,7 +41,7 @@ def tables() -> dict[str, Table]:
     for name, t in spec.items():
         unknown = set(t["columns"].values()) - COLUMN_TYPES
         if unknown:
-            raise ValueError(f"{SCHEMA_FILE.name}: table {name} uses unknown column types {unknown}")
+            raise ValueError(f"{SCHEMA_FILE.name}: table {name} uses unknown types {unknown}")
         result[name] = Table(
             name=name,
             title=t["title"],
