@@ -5,7 +5,6 @@ these assets run it against the resources and report what they did as metadata.
 Every asset here opens the DuckDB file, so all of them queue on the `duckdb_warehouse` pool.
 """
 
-
 import dagster as dg
 
 from assets.resources import ExportResource, WarehouseResource
