@@ -6,7 +6,6 @@ import duckdb
 import pytest
 
 
-
 @pytest.fixture
 def warehouse_path(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "warehouse.duckdb"
