@@ -1,0 +1,194 @@
+"""Cross-record rules, computed in pandas into one boolean per row.
+
+Each rule returns a pandas "boolean" Series aligned with the table: True = the row is fine,
+False = the row breaks the rule, <NA> = the rule does not apply to the row (it is then not
+counted). The runner validates the Series with Great Expectations as "values are in {True}".
+A rule returns None when the input it needs (Header rows, the postcode directory) was not
+supplied: the expectation is then reported as not evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from expectations.suites import code_list
+
+if TYPE_CHECKING:
+    from expectations.runner import ValidationContext
+
+RuleFn = Callable[[pd.DataFrame, "ValidationContext"], "pd.Series | None"]
+
+
+@dataclass(frozen=True)
+class DerivedRule:
+    name: str
+    requires: tuple[str, ...]  # columns of the table the rule reads
+    fn: RuleFn
+
+
+RULES: dict[str, DerivedRule] = {}
+
+
+def rule(*requires: str) -> Callable[[RuleFn], RuleFn]:
+    def register(fn: RuleFn) -> RuleFn:
+        RULES[fn.__name__] = DerivedRule(fn.__name__, tuple(requires), fn)
+        return fn
+
+    return register
+
+
+def normalise_postcode(values: pd.Series) -> pd.Series:
+    """Upper case, every space removed: the directory's `pcd_abbr` form."""
+    return values.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+
+
+def _bool(values, index) -> pd.Series:
+    return pd.Series(pd.array(values, dtype="boolean"), index=index)
+
+
+def _applicable(ok: pd.Series, applies: pd.Series) -> pd.Series:
+    """ok where the rule applies, <NA> elsewhere."""
+    result = ok.astype("boolean").copy()
+    result[~applies.fillna(False).astype(bool)] = pd.NA
+    return result
+
+
+def _next_within_child(df: pd.DataFrame, sort_col: str) -> pd.DataFrame:
+    """The table sorted by child and `sort_col`, flagging rows whose neighbour is the same child."""
+    ordered = df.sort_values(["child", sort_col], kind="stable")
+    same_prev = ordered["child"].eq(ordered["child"].shift(1))
+    same_next = ordered["child"].eq(ordered["child"].shift(-1))
+    return ordered.assign(_same_prev=same_prev, _same_next=same_next)
+
+
+# ---- Episodes ---------------------------------------------------------------------------------
+
+
+@rule("child")
+def child_in_header(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series | None:
+    """Every Episodes child has a Header record in the same extract."""
+    if ctx.header is None:
+        return None
+    known = set(ctx.header["child"].dropna().astype(str))
+    ok = df["child"].astype("string").isin(known)
+    return _applicable(ok, df["child"].notna())
+
+
+@rule("child", "decom")
+def decom_not_before_dob(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series | None:
+    """An episode cannot start before the child's date of birth (from Header)."""
+    if ctx.header is None or "dob" not in ctx.header.columns:
+        return None
+    dob = ctx.header.dropna(subset=["child"]).drop_duplicates("child").set_index("child")["dob"]
+    child_dob = pd.to_datetime(df["child"].map(dob))
+    decom = pd.to_datetime(df["decom"])
+    return _applicable(decom >= child_dob, decom.notna() & child_dob.notna())
+
+
+@rule("dec", "rec")
+def rec_iff_dec(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+    """An ended episode has a reason ceased and an open one has none."""
+    return _bool(df["dec"].notna() == df["rec"].notna(), df.index)
+
+
+@rule("child", "decom", "dec")
+def no_overlapping_episodes(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+    """An episode may not start before the previous episode of the same child ended (rule 501),
+    nor while the previous one is still open (rule 142). The later episode is flagged."""
+    usable = df[df["child"].notna() & df["decom"].notna()]
+    ordered = _next_within_child(usable, "decom")
+    prev_dec = ordered["dec"].shift(1)
+    overlaps = ordered["_same_prev"] & (prev_dec.isna() | (ordered["decom"] < prev_dec))
+    result = _bool([pd.NA] * len(df), df.index)
+    result.loc[ordered.index] = ~overlaps.astype(bool)
+    return result
+
+
+@rule("child", "decom", "rne", "place", "rec", "reason_place_change")
+def reason_place_change_recorded(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+    """Rule 225: when an episode ends X1 and the next starts with RNE P, B, T or U, and neither
+    placement is temporary (T0-T4), the ended episode must give a reason for placement change."""
+    temporary = set(code_list("TEMPORARY_PLACE", ctx.collection_year))
+    change_rne = set(code_list("PLACEMENT_CHANGE_RNE", ctx.collection_year))
+    usable = df[df["child"].notna() & df["decom"].notna()]
+    ordered = _next_within_child(usable, "decom")
+    next_rne = ordered["rne"].shift(-1)
+    next_place = ordered["place"].shift(-1)
+    applies = (
+        ordered["_same_next"]
+        & ordered["rec"].eq("X1").fillna(False)
+        & next_rne.isin(change_rne)
+        & ~ordered["place"].isin(temporary)
+        & ~next_place.isin(temporary)
+    )
+    ok = ordered["reason_place_change"].notna()
+    result = _bool([pd.NA] * len(df), df.index)
+    result.loc[ordered.index] = _applicable(ok, applies)
+    return result
+
+
+def _not_short_break(df: pd.DataFrame) -> pd.Series:
+    # Short breaks (V3/V4) need no postcodes (rule 392b) and no measure counts them.
+    return ~df["ls"].isin(["V3", "V4"])
+
+
+@rule("home_post", "ls")
+def home_post_present(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+    return _applicable(df["home_post"].notna(), _not_short_break(df))
+
+
+@rule("pl_post", "ls")
+def pl_post_present(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+    return _applicable(df["pl_post"].notna(), _not_short_break(df))
+
+
+def _found(df: pd.DataFrame, ctx: ValidationContext, column: str) -> pd.Series | None:
+    if ctx.known_postcodes is None:
+        return None
+    values = normalise_postcode(df[column])
+    ok = values.isin(ctx.known_postcodes)
+    return _applicable(ok, values.notna() & values.ne(""))
+
+
+@rule("home_post")
+def home_post_found(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series | None:
+    """The home postcode is in the ONS Postcode Directory."""
+    return _found(df, ctx, "home_post")
+
+
+@rule("pl_post")
+def pl_post_found(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series | None:
+    """The placement postcode is in the ONS Postcode Directory."""
+    return _found(df, ctx, "pl_post")
+
+
+@rule("home_post", "pl_post", "place")
+def home_differs_from_placement(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+    """Home and placement postcodes differ unless the child is placed with parents (P1)."""
+    home = normalise_postcode(df["home_post"])
+    placed = normalise_postcode(df["pl_post"])
+    applies = home.notna() & placed.notna() & df["place"].ne("P1").fillna(True)
+    return _applicable(home.ne(placed), applies)
+
+
+# ---- OC3 --------------------------------------------------------------------------------------
+
+
+@rule("in_touch", "activ", "accom")
+def died_or_home_no_activity(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+    """Rule 344: a care leaver who died or returned home has ACTIV and ACCOM 0."""
+    applies = df["in_touch"].isin(["DIED", "RHOM"])
+    ok = df["activ"].eq("0").fillna(False) & df["accom"].eq("0").fillna(False)
+    return _applicable(ok, applies)
+
+
+@rule("in_touch", "activ", "accom")
+def in_touch_has_activity(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+    """Rule 345: a care leaver in touch (YES) has a real activity and accommodation, not 0."""
+    applies = df["in_touch"].eq("YES").fillna(False)
+    ok = df["activ"].fillna("0").ne("0") & df["accom"].fillna("0").ne("0")
+    return _applicable(ok, applies)

@@ -1,0 +1,330 @@
+"""Run a table's suite over a pandas DataFrame with Great Expectations. No Dagster needed.
+
+    results = validate_table("episodes", df, ValidationContext(known_postcodes=..., header=...))
+
+`df` is one extract's slice of a staging table (docs/CONTRACTS.md): lower-case 903 columns plus
+`la_code, extract_date, source_file, row_number`. Great Expectations is imported lazily and one
+ephemeral context (no files, no Data Docs, analytics off) is shared by the whole process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from expectations.derived import RULES
+from expectations.suites import Expectation, Suite, code_list, load_suite
+
+# Columns GX validates for a derived rule are named after it; they never leave this module.
+_DERIVED_PREFIX = "__dq_"
+
+
+@dataclass(frozen=True)
+class ExpectationResult:
+    """The outcome of one expectation on one table (one extract).
+
+    `failing_rows` are positions in the validated DataFrame and `failing_row_numbers` the
+    matching `row_number`s of the source file: they feed the restricted error report only and
+    are kept out of repr, logs and Dagster metadata.
+    """
+
+    table_name: str
+    expectation: str
+    severity: str
+    success: bool | None  # None: not evaluated (a column or an input was missing)
+    evaluated: int  # values (rows) the expectation looked at
+    unexpected: int
+    unexpected_pct: float | None
+    note: str | None = None
+    failing_rows: tuple[int, ...] = field(default=(), repr=False)
+    failing_row_numbers: tuple[int, ...] = field(default=(), repr=False)
+
+    @property
+    def failed(self) -> bool:
+        return self.success is False
+
+
+@dataclass
+class ValidationContext:
+    """What a suite needs besides the table itself.
+
+    collection_year: the year containing 31 March (2025 = 2024/25) whose code lists apply;
+        None = inferred from the table's `collection_year` or `extract_date` column.
+    known_postcodes: postcodes of the ONS Postcode Directory (any spacing/case; a set, list or
+        Series), or None to skip the "postcode found" rules. Passing only the postcodes that
+        occur in the table is enough.
+    header: the Header rows of the same extract (columns child, dob), or None to skip the
+        rules that need them.
+    """
+
+    collection_year: int | None = None
+    known_postcodes: Iterable[str] | None = None
+    header: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.known_postcodes is not None and not isinstance(self.known_postcodes, frozenset):
+            values = pd.Series(list(self.known_postcodes), dtype="string")
+            normalised = values.str.upper().str.replace(r"\s+", "", regex=True).dropna()
+            self.known_postcodes = frozenset(normalised)
+
+    def for_table(self, df: pd.DataFrame) -> ValidationContext:
+        if self.collection_year is not None:
+            return self
+        return ValidationContext(
+            collection_year=infer_collection_year(df),
+            known_postcodes=self.known_postcodes,
+            header=self.header,
+        )
+
+
+def collection_year_of(extract_date: date | pd.Timestamp) -> int:
+    """The collection year (year containing 31 March) an extract date falls in."""
+    ts = pd.Timestamp(extract_date)
+    return ts.year + 1 if ts.month >= 4 else ts.year
+
+
+def infer_collection_year(df: pd.DataFrame) -> int | None:
+    if "collection_year" in df.columns and df["collection_year"].notna().any():
+        return int(df["collection_year"].dropna().max())
+    if "extract_date" in df.columns and df["extract_date"].notna().any():
+        return collection_year_of(pd.to_datetime(df["extract_date"]).max())
+    return None
+
+
+# ---- Great Expectations plumbing (lazy) --------------------------------------------------------
+
+_gx_lock = threading.Lock()
+_gx_state: dict[str, Any] = {}
+
+
+def _gx():
+    """The process's GX context and pandas datasource, created on first use."""
+    with _gx_lock:
+        if not _gx_state:
+            # Never send usage statistics; set before GX is imported.
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+            import great_expectations as gx
+            import great_expectations.expectations as gxe
+            from great_expectations.data_context.types.base import (
+                DataContextConfig,
+                InMemoryStoreBackendDefaults,
+                ProgressBarsConfig,
+            )
+
+            config = DataContextConfig(
+                store_backend_defaults=InMemoryStoreBackendDefaults(),
+                analytics_enabled=False,
+                progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+            )
+            context = gx.get_context(mode="ephemeral", project_config=config)
+            datasource = context.data_sources.add_pandas("staging")
+            _gx_state.update(gx=gx, gxe=gxe, context=context, datasource=datasource, batches={})
+        return _gx_state
+
+
+def gx_context():
+    """The shared ephemeral Great Expectations context."""
+    return _gx()["context"]
+
+
+def _batch_definition(table: str):
+    state = _gx()
+    with _gx_lock:
+        bd = state["batches"].get(table)
+        if bd is None:
+            asset = state["datasource"].add_dataframe_asset(table)
+            bd = asset.add_batch_definition_whole_dataframe(f"{table}_extract")
+            state["batches"][table] = bd
+        return bd
+
+
+def _class_name(expect: str) -> str:
+    return "".join(part.capitalize() for part in expect.split("_"))
+
+
+def _resolve(value: Any, collection_year: int | None) -> Any:
+    if isinstance(value, dict) and set(value) == {"code_list"}:
+        return list(code_list(value["code_list"], collection_year))
+    return value
+
+
+def _gx_expectation(exp: Expectation, collection_year: int | None):
+    gxe = _gx()["gxe"]
+    if exp.kind == "derived":
+        cls, kwargs = (
+            gxe.ExpectColumnValuesToBeInSet,
+            {
+                "column": _DERIVED_PREFIX + exp.name,
+                "value_set": [True],
+            },
+        )
+    else:
+        cls = getattr(gxe, _class_name(exp.expect))
+        kwargs = {k: _resolve(v, collection_year) for k, v in exp.kwargs.items()}
+    return cls(**kwargs, meta={"dq_expectation": exp.name})
+
+
+# ---- the column-types check (pandas dtypes; GX has no per-table form of it) -------------------
+
+
+def _dtype_ok(series: pd.Series, kind: str) -> bool:
+    dtype = series.dtype
+    if series.isna().all():
+        return True  # an all-NULL column carries no type information in pandas
+    if kind == "date":
+        return pd.api.types.is_datetime64_any_dtype(dtype)
+    if kind == "int":
+        if pd.api.types.is_integer_dtype(dtype):
+            return True
+        if pd.api.types.is_float_dtype(dtype):
+            values = series.dropna()
+            return bool((values == values.round()).all())
+        return False
+    # text: pandas 3 `str`, nullable string or object holding strings
+    if pd.api.types.is_string_dtype(dtype):
+        if pd.api.types.is_object_dtype(dtype):
+            return bool(series.dropna().map(lambda v: isinstance(v, str)).all())
+        return True
+    return False
+
+
+def _types_result(exp: Expectation, df: pd.DataFrame) -> ExpectationResult:
+    present = [c for c in exp.types if c in df.columns]
+    wrong = [c for c in present if not _dtype_ok(df[c], exp.types[c])]
+    return ExpectationResult(
+        table_name=exp.table,
+        expectation=exp.name,
+        severity=exp.severity,
+        success=not wrong,
+        evaluated=len(present),
+        unexpected=len(wrong),
+        unexpected_pct=100.0 * len(wrong) / len(present) if present else None,
+        note=f"wrong type: {', '.join(sorted(wrong))}" if wrong else None,
+    )
+
+
+def _not_evaluated(exp: Expectation, note: str) -> ExpectationResult:
+    return ExpectationResult(
+        table_name=exp.table,
+        expectation=exp.name,
+        severity=exp.severity,
+        success=None,
+        evaluated=0,
+        unexpected=0,
+        unexpected_pct=None,
+        note=note,
+    )
+
+
+def _from_gx(exp: Expectation, gx_result, row_numbers: pd.Series | None) -> ExpectationResult:
+    info = gx_result.exception_info or {}
+    raised = info.get("raised_exception") if isinstance(info, dict) else False
+    if not raised and isinstance(info, dict):
+        raised = any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+    if raised:
+        return _not_evaluated(exp, "Great Expectations could not evaluate this expectation")
+    res = gx_result.result or {}
+    if exp.expect == "expect_table_columns_to_match_set":
+        expected = list(exp.kwargs["column_set"])
+        missing = (res.get("details", {}).get("mismatched", {}) or {}).get("missing", []) or []
+        return ExpectationResult(
+            table_name=exp.table,
+            expectation=exp.name,
+            severity=exp.severity,
+            success=bool(gx_result.success),
+            evaluated=len(expected),
+            unexpected=len(missing),
+            unexpected_pct=100.0 * len(missing) / len(expected),
+            note=f"missing columns: {', '.join(sorted(missing))}" if missing else None,
+        )
+    element_count = int(res.get("element_count", 0) or 0)
+    missing_count = int(res.get("missing_count", 0) or 0)
+    evaluated = element_count - missing_count
+    unexpected = int(res.get("unexpected_count", 0) or 0)
+    indices = tuple(int(i) for i in (res.get("unexpected_index_list") or []))
+    numbers: tuple[int, ...] = ()
+    if row_numbers is not None and indices:
+        numbers = tuple(int(n) for n in row_numbers.iloc[list(indices)] if pd.notna(n))
+    return ExpectationResult(
+        table_name=exp.table,
+        expectation=exp.name,
+        severity=exp.severity,
+        success=bool(gx_result.success),
+        evaluated=evaluated,
+        unexpected=unexpected,
+        unexpected_pct=(100.0 * unexpected / evaluated) if evaluated else None,
+        failing_rows=indices,
+        failing_row_numbers=numbers,
+    )
+
+
+def validate_table(
+    table_name: str,
+    df: pd.DataFrame,
+    context: ValidationContext | None = None,
+    *,
+    suite: Suite | None = None,
+) -> list[ExpectationResult]:
+    """Validate one table (one extract) against its suite; one result per expectation, in the
+    order the suite file declares them."""
+    suite = suite or load_suite(table_name)
+    ctx = (context or ValidationContext()).for_table(df)
+    work = df.reset_index(drop=True)
+    derived_cols: dict[str, pd.Series] = {}
+    outcomes: dict[str, ExpectationResult] = {}
+    to_run: list[Expectation] = []
+
+    for exp in suite.expectations:
+        if exp.kind == "types":
+            outcomes[exp.name] = _types_result(exp, work)
+            continue
+        needed = exp.required_columns()
+        if exp.kind == "derived":
+            needed = needed + RULES[exp.derived].requires
+        if exp.expect == "expect_table_columns_to_match_set":
+            needed = ()
+        absent = sorted({c for c in needed if c not in work.columns})
+        if absent:
+            outcomes[exp.name] = _not_evaluated(exp, f"column missing: {', '.join(absent)}")
+            continue
+        if exp.kind == "derived":
+            values = RULES[exp.derived].fn(work, ctx)
+            if values is None:
+                outcomes[exp.name] = _not_evaluated(exp, "input not supplied")
+                continue
+            derived_cols[_DERIVED_PREFIX + exp.name] = values.astype("boolean")
+        to_run.append(exp)
+
+    if to_run:
+        gx = _gx()["gx"]
+        batch_df = work.assign(**derived_cols) if derived_cols else work
+        gx_suite = gx.ExpectationSuite(name=f"{table_name}_{ctx.collection_year}")
+        for exp in to_run:
+            gx_suite.add_expectation(_gx_expectation(exp, ctx.collection_year))
+        batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": batch_df})
+        validation = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
+        row_numbers = work["row_number"] if "row_number" in work.columns else None
+        by_name = {r.expectation_config.meta.get("dq_expectation"): r for r in validation.results}
+        for exp in to_run:
+            outcomes[exp.name] = _from_gx(exp, by_name[exp.name], row_numbers)
+
+    return [outcomes[e.name] for e in suite.expectations]
+
+
+def summarise(results: Iterable[ExpectationResult]) -> dict[str, int]:
+    """Counts for logs: how many expectations passed, failed, were not evaluated."""
+    results = list(results)
+    return {
+        "expectations": len(results),
+        "failed": sum(r.success is False for r in results),
+        "failed_structural": sum(
+            r.success is False and r.severity == "structural" for r in results
+        ),
+        "not_evaluated": sum(r.success is None for r in results),
+    }
