@@ -1,0 +1,131 @@
+-- Reviews: cla_reviews_in_timescale_pct, cla_review_participation_12m_pct (spec/indicators.md,
+-- "Review schedule").
+WITH month_ends AS (
+    SELECT la_code, period_end, window_12m_start FROM model.month_ends
+),
+
+first_review_due AS (
+    -- the first review is due 20 working days after the period of care starts (working days
+    -- exclude weekends and England bank holidays: reference.working_days)
+    SELECT DISTINCT
+        p.la_code,
+        p.child,
+        p.period_seq,
+        due.day AS first_due
+    FROM model.periods_of_care AS p
+    JOIN reference.working_days AS start_day ON start_day.day = p.start_date
+    JOIN reference.working_days AS due
+        ON due.working_day_number = start_day.working_day_number + 20
+        AND due.is_working_day
+),
+
+reviews_held AS (
+    -- reviews in the current period of care held on or before d, in order
+    SELECT
+        c.la_code,
+        c.period_end,
+        c.child,
+        r.review,
+        row_number() OVER (
+            PARTITION BY c.la_code, c.period_end, c.child ORDER BY r.review
+        ) AS review_number,
+        lag(r.review) OVER (
+            PARTITION BY c.la_code, c.period_end, c.child ORDER BY r.review
+        ) AS previous_review
+    FROM model.child_month AS c
+    JOIN (SELECT DISTINCT la_code, child, review FROM history.reviews) AS r
+        ON r.la_code = c.la_code
+        AND r.child = c.child
+        AND r.review BETWEEN c.period_start AND c.period_end
+),
+
+reviews_against_schedule AS (
+    -- the second review is due 3 calendar months after the first held; each later one 6 calendar
+    -- months after the previous review held
+    SELECT
+        h.*,
+        CASE
+            WHEN h.review_number = 1 THEN f.first_due
+            WHEN h.review_number = 2 THEN (h.previous_review + INTERVAL 3 MONTH)::DATE
+            ELSE (h.previous_review + INTERVAL 6 MONTH)::DATE
+        END AS due
+    FROM reviews_held AS h
+    JOIN model.child_month AS c
+        ON c.la_code = h.la_code AND c.period_end = h.period_end AND c.child = h.child
+    JOIN first_review_due AS f
+        ON f.la_code = c.la_code AND f.child = c.child AND f.period_seq = c.period_seq
+),
+
+children_reviews AS (
+    SELECT
+        c.la_code,
+        c.period_end,
+        c.child,
+        f.first_due,
+        count(r.review) AS reviews_held,
+        max(r.review) AS last_review,
+        coalesce(bool_and(r.review <= r.due), true) AS all_held_on_time
+    FROM model.child_month AS c
+    JOIN first_review_due AS f
+        ON f.la_code = c.la_code AND f.child = c.child AND f.period_seq = c.period_seq
+    LEFT JOIN reviews_against_schedule AS r
+        ON r.la_code = c.la_code AND r.period_end = c.period_end AND r.child = c.child
+    GROUP BY ALL
+),
+
+review_timeliness AS (
+    -- denominator: children looked after at d whose first review is due on or before d;
+    -- numerator: every review due on or before d was held on or before its due date, i.e. all
+    -- reviews held were on time and the next one is not yet due
+    SELECT
+        m.la_code,
+        m.period_end,
+        count(c.child) AS due_by_d,
+        count(c.child) FILTER (
+            WHERE c.all_held_on_time
+              AND CASE
+                  WHEN c.reviews_held = 0 THEN c.first_due
+                  WHEN c.reviews_held = 1 THEN (c.last_review + INTERVAL 3 MONTH)::DATE
+                  ELSE (c.last_review + INTERVAL 6 MONTH)::DATE
+              END > c.period_end
+        ) AS on_time
+    FROM month_ends AS m
+    LEFT JOIN children_reviews AS c
+        ON c.la_code = m.la_code AND c.period_end = m.period_end AND c.first_due <= m.period_end
+    GROUP BY m.la_code, m.period_end
+),
+
+reviews_in_care AS (
+    -- reviews held while in a period of care (short-break-only children have none: their
+    -- episodes were dropped)
+    SELECT DISTINCT r.la_code, r.child, r.review, r.review_code
+    FROM history.reviews AS r
+    JOIN model.periods_of_care AS p
+        ON p.la_code = r.la_code
+        AND p.child = r.child
+        AND r.review >= p.start_date
+        AND (p.end_date IS NULL OR r.review <= p.end_date)
+),
+
+participation AS (
+    SELECT
+        m.la_code,
+        m.period_end,
+        count(r.review) FILTER (WHERE r.review_code IN ('PN1', 'PN2', 'PN3', 'PN5', 'PN6'))
+            AS participated,
+        count(r.review) AS with_participation_code
+    FROM month_ends AS m
+    LEFT JOIN reviews_in_care AS r
+        ON r.la_code = m.la_code
+        AND r.review BETWEEN m.window_12m_start AND m.period_end
+        AND r.review_code IN ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7')
+    GROUP BY m.la_code, m.period_end
+)
+
+SELECT la_code, 'cla_reviews_in_timescale_pct' AS indicator_id, period_end, 'all' AS breakdown,
+    on_time AS numerator, due_by_d AS denominator, model.pct(on_time, due_by_d) AS value
+FROM review_timeliness
+UNION ALL
+SELECT la_code, 'cla_review_participation_12m_pct', period_end, 'all', participated,
+    with_participation_code, model.pct(participated, with_participation_code)
+FROM participation
