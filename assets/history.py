@@ -27,7 +27,7 @@ def build_history_asset(t: Table) -> dg.AssetsDefinition:
             repairs = layers.build_history(conn, t.name)
             rows, las = conn.execute(
                 f"SELECT count(*), count(DISTINCT la_code) FROM history.{t.name}"
-            ).fetchone()
+            ).fetchall()[0]
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": rows,

@@ -55,14 +55,14 @@ def landing_extracts(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
     with duckdb.get_connection() as conn:
         report = raw_loader.ingest_landing(conn, landing.root)
         counts = {
-            t: conn.execute(f"SELECT count(*), count(DISTINCT file_id) FROM raw.{t}").fetchone()
+            t: conn.execute(f"SELECT count(*), count(DISTINCT file_id) FROM raw.{t}").fetchall()[0]
             for t in tables()
         }
         failed = conn.execute(
             "SELECT la_code, strftime(extract_date, '%Y-%m-%d'), message FROM raw.extracts "
             "WHERE status = 'failed' ORDER BY ALL"
         ).fetchall()
-        (extract_count,) = conn.execute("SELECT count(*) FROM raw.extracts").fetchone()
+        (extract_count,) = conn.execute("SELECT count(*) FROM raw.extracts").fetchall()[0]
     for message in report.warnings:
         context.log.warning(message)
     for la_code, extract_date, message in failed:
@@ -121,7 +121,7 @@ def population_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResour
         )
     with duckdb.get_connection() as conn:
         loaded, rejected = population.load_population(conn, path)
-        (las,) = conn.execute("SELECT count(DISTINCT la_code) FROM reference.population").fetchone()
+        (las,) = conn.execute("SELECT count(DISTINCT la_code) FROM reference.population").fetchall()[0]
     return dg.MaterializeResult(
         metadata={"dagster/row_count": loaded, "rows_rejected": rejected, "las": las}
     )

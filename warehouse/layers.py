@@ -34,7 +34,7 @@ def stage_table(conn: duckdb.DuckDBPyConnection, name: str) -> int:
     create_staging_schema(conn)
     (before,) = conn.execute(
         "SELECT count(*) FROM staging.staged_files WHERE table_name = ?", [name]
-    ).fetchone()
+    ).fetchall()[0]
     conn.execute("BEGIN TRANSACTION")
     try:
         sqlfiles.run(conn, "staging/stage_table.sql", t=table(name))
@@ -44,7 +44,7 @@ def stage_table(conn: duckdb.DuckDBPyConnection, name: str) -> int:
         raise
     (after,) = conn.execute(
         "SELECT count(*) FROM staging.staged_files WHERE table_name = ?", [name]
-    ).fetchone()
+    ).fetchall()[0]
     return max(after - before, 0)
 
 
@@ -56,7 +56,7 @@ def reconcile(conn: duckdb.DuckDBPyConnection, name: str) -> Reconciliation:
 def value_issue_count(conn: duckdb.DuckDBPyConnection, name: str) -> int:
     return conn.execute(
         "SELECT count(*) FROM staging.value_issues WHERE table_name = ?", [name]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 def build_history(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, int]:

@@ -23,6 +23,7 @@ class Table:
     end_date: str | None = None
     end_reason: str | None = None
     sequential: bool = False
+    complete_in_window: bool = False
     annual: bool = False
 
     @property
@@ -52,6 +53,7 @@ def tables() -> dict[str, Table]:
             end_date=t.get("end_date"),
             end_reason=t.get("end_reason"),
             sequential=bool(t.get("sequential", False)),
+            complete_in_window=bool(t.get("complete_in_window", False)),
             annual=bool(t.get("annual", False)),
         )
     return result

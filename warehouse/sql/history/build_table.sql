@@ -35,9 +35,9 @@ WHERE version_rank = 1;
 {%- if start %}
 
 -- rule H3: a later extract is authoritative for its window (1 April of its collection year to
--- its date) in the tables it includes. A record it should contain but does not was removed or
--- corrected at source: dropped if it starts in that window, ended at the window's start if it
--- started before.
+-- its date) in the tables it includes{% if not t.complete_in_window %}, for the children it lists in them{% endif %}. A record it should
+-- contain but does not was removed or corrected at source: dropped if it starts in that window,
+-- ended at the window's start if it started before.
 CREATE OR REPLACE TEMP TABLE windows_{{ t.name }} AS
 SELECT DISTINCT
     la_code,
@@ -57,6 +57,12 @@ SELECT
           AND w.extract_date > l.extract_date
           AND l.{{ start }} <= w.extract_date
           AND {{ ('coalesce(l.' ~ end ~ ", DATE '9999-12-31')") if end else 'l.' ~ start }} >= w.window_start
+{%- if not t.complete_in_window %}
+          AND EXISTS (
+              SELECT 1 FROM staging.{{ t.name }} AS s
+              WHERE s.la_code = w.la_code AND s.extract_date = w.extract_date AND s.child = l.child
+          )
+{%- endif %}
     ) AS contradicted_from
 FROM latest_{{ t.name }} AS l;
 
