@@ -1,0 +1,140 @@
+"""Indicator layer: marts.indicator_catalogue from warehouse/indicators.yaml, then one asset per
+indicator family (warehouse/sql/indicators/<family>.sql) writing its slice of
+marts.indicator_values, then a check of the whole table. Metadata is aggregate only."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from warehouse import catalogue, indicator_runner
+
+GROUP = "indicators"
+POOL = "duckdb_warehouse"
+CATALOGUE_KEY = dg.AssetKey(["marts", "indicator_catalogue"])
+
+
+def model(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["model", name])
+
+
+def history(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["history", table])
+
+
+# What each family's SQL reads (besides model.month_ends and the catalogue's dimensions).
+FAMILY_DEPS: dict[str, list[dg.AssetKey]] = {
+    "children_in_care": [model("child_month"), dg.AssetKey(["reference", "population"])],
+    "entering_leaving": [model("period_starts"), model("periods_of_care")],
+    "stability": [model("child_month"), model("placements")],
+    "reviews": [
+        model("child_month"), model("periods_of_care"), history("reviews"),
+        dg.AssetKey(["reference", "working_days"]),
+    ],
+    "missing": [model("episodes"), history("missing")],
+    "social_workers": [model("child_month"), history("sw_episodes")],
+    "adoption": [
+        model("child_month"), model("periods_of_care"), model("placements"), model("episodes"),
+        history("placed_adoption"), history("ad1"),
+    ],
+    "annual_returns": [history("oc2"), history("oc3"), history("header")],
+    "data_quality": [
+        model("period_starts"), model("child_month"), model("episodes"),
+        model("periods_of_care"),
+    ],
+}
+
+
+@dg.asset(
+    key=CATALOGUE_KEY,
+    group_name=GROUP,
+    kinds={"duckdb"},
+    pool=POOL,
+    description="marts.indicator_catalogue and marts.indicator_dimensions from "
+    "warehouse/indicators.yaml (ids, names, units, polarity, definitions, sources, comparators).",
+)
+def indicator_catalogue(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    with duckdb.get_connection() as conn:
+        n = indicator_runner.build_catalogue(conn)
+    themes = sorted({i.theme for i in catalogue.indicators().values()})
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": n, "families": len(catalogue.families()),
+                  "themes": ", ".join(themes)}
+    )
+
+
+def build_family_asset(family: str) -> dg.AssetsDefinition:
+    members = catalogue.families()[family]
+    ids = [i.indicator_id for i in members]
+
+    @dg.asset(
+        key=["indicators", family],
+        deps=[CATALOGUE_KEY, model("month_ends"), *FAMILY_DEPS[family]],
+        group_name=GROUP,
+        kinds={"duckdb"},
+        pool=POOL,
+        description=f"marts.indicator_values rows of {family}: " + ", ".join(ids)
+        + f" (warehouse/sql/indicators/{family}.sql).",
+        check_specs=[dg.AssetCheckSpec("complete_and_unique", asset=["indicators", family],
+                                       description="every LA, period and listed breakdown has "
+                                       "exactly one row")],
+    )
+    def _family(duckdb: DuckDBResource) -> dg.MaterializeResult:
+        with duckdb.get_connection() as conn:
+            rows = indicator_runner.build_family(conn, family, check=False)
+            problems = indicator_runner.completeness_problems(conn, ids)
+            first, last, las = conn.execute(
+                "SELECT min(period_end)::VARCHAR, max(period_end)::VARCHAR, "
+                "count(DISTINCT la_code) FROM marts.indicator_values WHERE indicator_id IN "
+                "(SELECT unnest(?::VARCHAR[]))",
+                [ids],
+            ).fetchall()[0]
+            latest = indicator_runner.headline(conn, ids)
+        metadata = {
+            "dagster/row_count": rows,
+            "indicators": len(ids),
+            "las": las,
+            "first_period_end": first or "",
+            "last_period_end": last or "",
+        }
+        metadata.update({
+            f"latest_{k}": dg.MetadataValue.float(round(v, 2)) if v is not None else "n/a"
+            for k, v in latest.items()
+        })
+        return dg.MaterializeResult(
+            metadata=metadata,
+            check_results=[dg.AssetCheckResult(
+                check_name="complete_and_unique", passed=not problems,
+                metadata={k: v for k, v in problems.items()} or {"missing": 0, "duplicate": 0},
+            )],
+        )
+
+    return _family
+
+
+family_assets = [build_family_asset(family) for family in catalogue.families()]
+
+
+@dg.asset(
+    key=["marts", "indicator_values"],
+    deps=[dg.AssetKey(["indicators", family]) for family in catalogue.families()],
+    group_name=GROUP,
+    kinds={"duckdb"},
+    pool=POOL,
+    description="marts.indicator_values: every catalogue indicator for every LA and period end "
+    "(la_code, indicator_id, period_end, breakdown, numerator, denominator, value).",
+)
+def indicator_values(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    ids = list(catalogue.indicators())
+    with duckdb.get_connection() as conn:
+        problems = indicator_runner.completeness_problems(conn, ids)
+        rows, las, indicators, last = conn.execute(
+            "SELECT count(*), count(DISTINCT la_code), count(DISTINCT indicator_id), "
+            "max(period_end)::VARCHAR FROM marts.indicator_values"
+        ).fetchall()[0]
+    if problems:
+        raise indicator_runner.IncompleteIndicators(f"marts.indicator_values: {problems}")
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": rows, "las": las, "indicators": indicators,
+                  "catalogue_indicators": len(ids), "last_period_end": last or ""}
+    )
