@@ -35,9 +35,9 @@ WHERE version_rank = 1;
 {%- if start %}
 
 -- rule H3: a later extract is authoritative for its window (1 April of its collection year to
--- its date) in the tables it includes{% if not t.complete_in_window %}, for the children it lists in them{% endif %}. A record it should
--- contain but does not was removed or corrected at source: dropped if it starts in that window,
--- ended at the window's start if it started before.
+-- its date) in the tables it includes. {% if t.complete_in_window %}It lists every record open in its window{% else %}It lists the records starting in its window, for the
+-- children it lists{% endif %}. A record it should contain but does not was removed or corrected at
+-- source: dropped if it starts in that window, ended at the window's start if it started before.
 CREATE OR REPLACE TEMP TABLE windows_{{ t.name }} AS
 SELECT DISTINCT
     la_code,
@@ -56,7 +56,7 @@ SELECT
         WHERE w.la_code = l.la_code
           AND w.extract_date > l.extract_date
           AND l.{{ start }} <= w.extract_date
-          AND {{ ('coalesce(l.' ~ end ~ ", DATE '9999-12-31')") if end else 'l.' ~ start }} >= w.window_start
+          AND {{ ('coalesce(l.' ~ end ~ ", DATE '9999-12-31')") if end and t.complete_in_window else 'l.' ~ start }} >= w.window_start
 {%- if not t.complete_in_window %}
           AND EXISTS (
               SELECT 1 FROM staging.{{ t.name }} AS s
