@@ -1,0 +1,232 @@
+"""The error report for a council's data team: per LA and extract, a self-contained HTML page
+(counts only, inline CSS, no network) and a CSV of the failing records (child id, file, row,
+column, value, rule, what to fix).
+
+Both are case-level data: they go to a restricted folder (default warehouse/restricted/, git
+ignored; CSC_RESTRICTED_DIR overrides) with owner-only permissions (folders 0o700, files 0o600),
+never into the Parquet exports folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+import yaml
+
+from expectations.runner import ExpectationResult, collection_year_of
+from expectations.suites import load_suite
+from warehouse import schema, settings
+
+TEMPLATES = Path(__file__).with_name("templates")
+HTML_NAME = "dq_error_report.html"
+CSV_NAME = "dq_failing_records.csv"
+CSV_COLUMNS = [
+    "la_code",
+    "extract_date",
+    "file",
+    "row_number",
+    "child",
+    "table",
+    "column",
+    "value",
+    "rule",
+    "severity",
+    "dfe_rule",
+    "what_to_fix",
+]
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def restricted_dir(override: str | os.PathLike | None = None) -> Path:
+    value = (
+        override or os.environ.get("CSC_RESTRICTED_DIR") or settings.WAREHOUSE_DIR / "restricted"
+    )
+    return Path(value).expanduser().resolve()
+
+
+@cache
+def indicator_names() -> dict[str, str]:
+    """indicator_id -> name from warehouse/indicators.yaml (ids alone when it is absent)."""
+    path = settings.WAREHOUSE_DIR / "indicators.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text()) or {}
+    items = data.get("indicators", []) if isinstance(data, dict) else data
+    return {i["indicator_id"]: i.get("name", i["indicator_id"]) for i in items}
+
+
+def _fmt(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return pd.Timestamp(value).strftime("%d/%m/%Y")
+    return str(value)
+
+
+def failing_records(
+    table: str, df: pd.DataFrame, results: Sequence[ExpectationResult]
+) -> list[dict[str, str]]:
+    """One CSV row per failing row and reported column of every failed expectation."""
+    suite = load_suite(table)
+    work = df.reset_index(drop=True)
+    rows: list[dict[str, str]] = []
+    for result in results:
+        if not result.failed or not result.failing_rows:
+            continue
+        exp = suite.get(result.expectation)
+        columns = [c for c in exp.report_columns if c in work.columns] or [""]
+        for i in result.failing_rows:
+            record = work.iloc[i]
+            for column in columns:
+                rows.append(
+                    {
+                        "la_code": _fmt(record.get("la_code")),
+                        "extract_date": _fmt(record.get("extract_date")),
+                        "file": _fmt(record.get("source_file")),
+                        "row_number": _fmt(record.get("row_number")),
+                        "child": _fmt(record.get("child")),
+                        "table": schema.table(table).title,
+                        "column": column.upper(),
+                        "value": _fmt(record.get(column)) if column else "",
+                        "rule": exp.name,
+                        "severity": exp.severity,
+                        "dfe_rule": exp.validator_rule or "",
+                        "what_to_fix": exp.fix,
+                    }
+                )
+    return rows
+
+
+def render_html(
+    la_code: str,
+    extract_date: date,
+    results_by_table: Mapping[str, Sequence[ExpectationResult]],
+    rows_flagged: int,
+    generated_at: datetime | None = None,
+) -> str:
+    names = indicator_names()
+    failed, not_evaluated = [], []
+    for table, results in results_by_table.items():
+        suite = load_suite(table)
+        title = schema.table(table).title
+        for r in results:
+            exp = suite.get(r.expectation)
+            if r.failed:
+                failed.append(
+                    {
+                        "table_title": title,
+                        "expectation": r.expectation,
+                        "severity": r.severity,
+                        "unexpected": r.unexpected,
+                        "unexpected_pct": ""
+                        if r.unexpected_pct is None
+                        else f"{r.unexpected_pct:.1f}%",
+                        "validator_rule": exp.validator_rule,
+                        "indicators": [{"id": i, "name": names.get(i, i)} for i in exp.indicators],
+                        "fix": exp.fix,
+                        "note": r.note,
+                    }
+                )
+            elif r.success is None:
+                not_evaluated.append(
+                    {"table_title": title, "expectation": r.expectation, "note": r.note}
+                )
+    failed.sort(key=lambda f: (f["severity"] != "structural", -f["unexpected"]))
+    year = collection_year_of(extract_date)
+    return _env.get_template("dq_error_report.html.j2").render(
+        la_code=la_code,
+        extract_date=pd.Timestamp(extract_date).date().isoformat(),
+        collection_year_label=f"{year - 1}/{str(year)[2:]}",
+        generated_at=(generated_at or datetime.now(UTC)).strftime("%d/%m/%Y %H:%M UTC"),
+        csv_name=CSV_NAME,
+        structural_failed=sum(f["severity"] == "structural" for f in failed),
+        recording_failed=sum(f["severity"] == "recording" for f in failed),
+        rows_flagged=rows_flagged,
+        expectations_run=sum(len(r) for r in results_by_table.values()),
+        tables_checked=len(results_by_table),
+        failed=failed,
+        not_evaluated=not_evaluated,
+    )
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write atomically; the file exists only ever with owner-only permissions."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    folder: Path
+    html: Path
+    csv: Path
+    failed_expectations: int
+    failing_records: int
+
+
+def write_error_report(
+    la_code: str,
+    extract_date: date,
+    results_by_table: Mapping[str, Sequence[ExpectationResult]],
+    frames_by_table: Mapping[str, pd.DataFrame],
+    root: str | os.PathLike | None = None,
+    export_dir: str | os.PathLike | None = None,
+) -> ReportFiles:
+    """Write <root>/<la_code>/<extract_date>/{dq_error_report.html, dq_failing_records.csv}."""
+    root_path = restricted_dir(root)
+    exports = settings.export_dir(export_dir)
+    if root_path == exports or root_path.is_relative_to(exports):
+        raise ValueError("the error report holds case-level data: never write it under exports")
+    day = pd.Timestamp(extract_date).date()
+    for folder in (root_path, root_path / la_code, root_path / la_code / day.isoformat()):
+        _private_dir(folder)
+    folder = root_path / la_code / day.isoformat()
+
+    records: list[dict[str, str]] = []
+    for table, results in results_by_table.items():
+        if table in frames_by_table:
+            records.extend(failing_records(table, frames_by_table[table], results))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    _write_private(folder / CSV_NAME, buffer.getvalue())
+    _write_private(
+        folder / HTML_NAME, render_html(la_code, day, results_by_table, rows_flagged=len(records))
+    )
+    return ReportFiles(
+        folder=folder,
+        html=folder / HTML_NAME,
+        csv=folder / CSV_NAME,
+        failed_expectations=sum(r.failed for rs in results_by_table.values() for r in rs),
+        failing_records=len(records),
+    )

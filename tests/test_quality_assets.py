@@ -1,0 +1,237 @@
+"""Quality layer in Dagster: asset checks on hand-made staging tables in a tmp DuckDB,
+marts.dq_results rows, the error report (no external URLs) and its owner-only CSV."""
+
+from __future__ import annotations
+
+import re
+import stat
+from datetime import date
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from assets import quality
+from assets.resources import ExportResource, WarehouseResource
+from expectations.frames import frame_from_records
+from expectations.report import CSV_NAME, HTML_NAME, write_error_report
+
+LA = "E08000035"
+MARCH, APRIL = date(2025, 3, 31), date(2025, 4, 30)
+
+HEADER = [
+    {
+        "CHILD": "1001",
+        "SEX": "M",
+        "DOB": "15/06/2012",
+        "ETHNIC": "WBRI",
+        "UPN": "UN1",
+        "MOTHER": None,
+        "MC_DOB": None,
+    },
+    {
+        "CHILD": "1002",
+        "SEX": "F",
+        "DOB": "03/09/2008",
+        "ETHNIC": "WBRI",
+        "UPN": "UN1",
+        "MOTHER": None,
+        "MC_DOB": None,
+    },
+]
+EPISODES = [
+    {"CHILD": "1001", "DECOM": "10/05/2024", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U6",
+     "PLACE_PROVIDER": "PR1", "HOME_POST": "LS17 8JH", "PL_POST": "LS12 2RH", "URN": "SC1"},
+    {"CHILD": "1002", "DECOM": "01/02/2023", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U6",
+     "PLACE_PROVIDER": "PR1", "DEC": "20/07/2024", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL",
+     "HOME_POST": "LS1 3XH", "PL_POST": "LS12 2RH", "URN": "SC1"},
+    {"CHILD": "1002", "DECOM": "20/07/2024", "RNE": "P", "LS": "C2", "CIN": "N1", "PLACE": "K2",
+     "PLACE_PROVIDER": "PR4", "HOME_POST": "LS1 3XH", "PL_POST": "BD8 8AR", "URN": "SC2"},
+]  # fmt: skip
+POSTCODES = ["LS17 8JH", "LS12 2RH", "LS1 3XH", "BD8 8AR"]
+
+
+def _episodes_with_faults():
+    records = [dict(r) for r in EPISODES]
+    records[0]["PLACE"] = "Z9"  # invalid code (recording)
+    records[1]["REASON_PLACE_CHANGE"] = None  # missing reason for placement change (recording)
+    return records
+
+
+def load_staging(conn, march_episodes, april_episodes=None):
+    """Two extracts: March (faulty when asked) and April (clean)."""
+    conn.execute("CREATE SCHEMA IF NOT EXISTS staging; CREATE SCHEMA IF NOT EXISTS reference")
+    frames = {
+        "header": pd.concat(
+            [frame_from_records("header", HEADER, LA, MARCH),
+             frame_from_records("header", HEADER, LA, APRIL)], ignore_index=True),
+        "episodes": pd.concat(
+            [frame_from_records("episodes", march_episodes, LA, MARCH),
+             frame_from_records("episodes", april_episodes or EPISODES, LA, APRIL)],
+            ignore_index=True),
+    }  # fmt: skip
+    for table, df in frames.items():
+        conn.register("frame", df)
+        conn.execute(f"CREATE OR REPLACE TABLE staging.{table} AS SELECT * FROM frame")
+        conn.unregister("frame")
+    pcd = pd.DataFrame({"pcd_abbr": [p.replace(" ", "") for p in POSTCODES]})
+    conn.register("pcd", pcd)
+    conn.execute("CREATE OR REPLACE TABLE reference.postcodes AS SELECT * FROM pcd")
+    conn.unregister("pcd")
+
+
+@pytest.fixture
+def restricted(tmp_path, monkeypatch):
+    path = tmp_path / "restricted"
+    monkeypatch.setenv("CSC_RESTRICTED_DIR", str(path))
+    return path
+
+
+def resources(warehouse_path, tmp_path):
+    return {
+        "duckdb": WarehouseResource(database=str(warehouse_path)),
+        "exports": ExportResource(path=str(tmp_path / "exports")),
+    }
+
+
+def stub_staging_assets():
+    """Stand-ins for assets/staging.py: the tables already exist in the tmp DuckDB."""
+    return [dg.AssetSpec(quality.staging_key(t)) for t in quality.TABLES]
+
+
+def test_checks_are_declared_per_expectation_with_severity():
+    episodes = quality.checks_for("episodes")
+    specs = {s.name: s for s in episodes.check_specs}
+    assert specs["dq_child_decom_unique"].blocking is True
+    assert specs["dq_columns_present"].blocking is True
+    assert specs["dq_place_valid"].blocking is False
+    assert all(s.asset_key == dg.AssetKey(["staging", "episodes"]) for s in specs.values())
+
+
+def test_checks_and_dq_results(warehouse_path, tmp_path, restricted):
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, _episodes_with_faults())
+    checks = [quality.checks_for("episodes"), quality.checks_for("header")]
+    result = dg.materialize(
+        [*stub_staging_assets(), quality.dq_results_and_reports, *checks],
+        resources=resources(warehouse_path, tmp_path),
+        selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY)
+        | dg.AssetSelection.checks(*[k for c in checks for k in c.check_keys]),
+    )
+    assert result.success
+    evaluations = {
+        (e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()
+    }
+    place = evaluations[("episodes", "dq_place_valid")]
+    assert place.passed is False
+    assert place.severity == dg.AssetCheckSeverity.WARN
+    md = {k: v.value for k, v in place.metadata.items()}
+    assert md["unexpected"] == 1 and md["extracts_failing"] == 1 and md["extracts_checked"] == 2
+    assert md["unexpected_pct"] == pytest.approx(100 / 6, abs=1e-3)
+    reason = evaluations[("episodes", "dq_reason_place_change_when_placement_changes")]
+    assert reason.passed is False
+    assert evaluations[("episodes", "dq_child_decom_unique")].passed is True
+    assert evaluations[("episodes", "dq_pl_post_found")].passed is True
+    # metadata: counts only, no child ids or postcodes
+    blob = repr([e.metadata for e in evaluations.values()])
+    for value in ("1001", "1002", "LS17", "LS12", "Z9"):
+        assert value not in blob
+
+    with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+        rows = conn.execute(
+            "SELECT extract_date, success, evaluated, unexpected, unexpected_pct "
+            "FROM marts.dq_results WHERE table_name = 'episodes' AND expectation = 'place_valid' "
+            "ORDER BY extract_date"
+        ).fetchall()
+        per_extract = conn.execute(
+            "SELECT count(*) FROM marts.dq_results GROUP BY la_code, extract_date, table_name"
+        ).fetchall()
+    assert rows == [(MARCH, False, 3, 1, pytest.approx(100 / 3)), (APRIL, True, 3, 0, 0.0)]
+    assert {n for (n,) in per_extract} == {
+        len(quality.load_suite("header").expectations),
+        len(quality.load_suite("episodes").expectations),
+    }
+
+    # the error report for the faulty March extract
+    folder = restricted / LA / MARCH.isoformat()
+    html = (folder / HTML_NAME).read_text()
+    csv_text = (folder / CSV_NAME).read_text()
+    assert "place_valid" in html and "Reason for placement change" not in html.split("<h2>")[0]
+    assert not re.search(r"(https?:)?//", html)
+    assert "<link" not in html and "<script" not in html and "@import" not in html
+    assert "1001" not in html  # counts only on the page
+    csv_rows = pd.read_csv(folder / CSV_NAME, dtype=str)
+    place_rows = csv_rows[csv_rows["rule"] == "place_valid"]
+    assert place_rows[["child", "row_number", "column", "value"]].values.tolist() == [
+        ["1001", "2", "PLACE", "Z9"]
+    ]
+    assert "reason_place_change_when_placement_changes" in set(csv_rows["rule"])
+    assert csv_text.startswith("la_code,extract_date,file,row_number,child")
+    for path in (folder / HTML_NAME, folder / CSV_NAME):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for path in (restricted, restricted / LA, folder):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700
+    exports = tmp_path / "exports"
+    assert not exports.exists() or not any(exports.rglob("*.csv"))
+
+    # re-running replaces the rows (idempotent): still one row per expectation per extract
+    rerun = dg.materialize(
+        [*stub_staging_assets(), quality.dq_results_and_reports],
+        resources=resources(warehouse_path, tmp_path),
+        selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY),
+    )
+    assert rerun.success
+    with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+        (dupes,) = conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM marts.dq_results "
+            "GROUP BY la_code, extract_date, table_name, expectation HAVING count(*) > 1)"
+        ).fetchone()
+    assert dupes == 0
+
+
+def test_structural_failure_blocks_downstream(warehouse_path, tmp_path, restricted):
+    duplicated = EPISODES + [dict(EPISODES[0])]
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, duplicated)
+
+    @dg.asset(key=["staging", "episodes"])
+    def staging_episodes():
+        return None  # the table is already in the tmp warehouse
+
+    ran = []
+
+    @dg.asset(deps=[staging_episodes])
+    def downstream():
+        ran.append(True)
+
+    checks = quality.checks_for("episodes")
+    result = dg.materialize(
+        [staging_episodes, downstream, checks],
+        resources=resources(warehouse_path, tmp_path),
+        raise_on_error=False,
+    )
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    dup = evaluations["dq_child_decom_unique"]
+    assert dup.passed is False and dup.severity == dg.AssetCheckSeverity.ERROR
+    assert {k: v.value for k, v in dup.metadata.items()}["unexpected"] == 2
+    assert not ran, "a failed structural check must block downstream assets"
+
+
+def test_report_refuses_the_exports_folder(tmp_path):
+    exports = tmp_path / "exports"
+    with pytest.raises(ValueError, match="exports"):
+        write_error_report(LA, MARCH, {}, {}, root=exports / "dq", export_dir=exports)
+
+
+def test_missing_staging_tables_are_skipped(warehouse_path, tmp_path, restricted):
+    with duckdb.connect(str(warehouse_path)) as conn:
+        conn.execute("CREATE SCHEMA staging")
+    result = dg.materialize(
+        [*stub_staging_assets(), quality.dq_results_and_reports],
+        resources=resources(warehouse_path, tmp_path),
+        selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY),
+    )
+    assert result.success
+    with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM marts.dq_results").fetchone() == (0,)
