@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from assets import history, indicators, ingest, model, staging
+from assets import history, indicators, ingest, model, quality, staging
 from pipelines.resources import build_resources
 
 # One module per layer; each exposes its assets and checks at module level.
-LAYER_MODULES = [ingest, staging, history, model, indicators]
+LAYER_MODULES = [ingest, staging, history, model, indicators, quality]
 
 all_assets = dg.load_assets_from_modules(LAYER_MODULES)
 all_checks = dg.load_asset_checks_from_modules(LAYER_MODULES)
