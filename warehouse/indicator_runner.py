@@ -118,3 +118,21 @@ def headline(conn: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[
         else:
             result[indicator_id] = numerator / denominator if denominator else None
     return result
+
+
+def build_from_history(conn: duckdb.DuckDBPyConnection, *, postcode_frame=None,
+                       full_postcodes: bool = False) -> dict[str, int]:
+    """Everything downstream of history: reference data, model, catalogue, every family.
+
+    `postcode_frame` stands in for the postcode directory (tests); with `full_postcodes` the
+    package's directory is loaded (skipped when already current)."""
+    from warehouse import model_layer, postcodes, working_days
+
+    postcodes.load_la_upper_tier(conn)
+    working_days.load_working_days(conn)
+    if postcode_frame is not None:
+        postcodes.load_postcodes(conn, frame=postcode_frame)
+    elif full_postcodes:
+        postcodes.load_postcodes(conn)
+    model_layer.build_all(conn)
+    return build_all(conn)
