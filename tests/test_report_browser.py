@@ -1,0 +1,97 @@
+"""The highlight report in a real browser: headless Chromium with networking off.
+
+The fixture installs Debian's `chromium` with scripts/ensure_chromium.sh when /usr/bin/chromium
+is missing (apt-get, needs root). Screenshots are kept in warehouse/reports/screenshots/ (git
+ignored) so a person can look at them after the run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.handmade_marts import LA_A, build_marts
+from warehouse import highlight_report as hr
+
+PROJECT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = PROJECT / "warehouse" / "reports" / "screenshots"
+
+
+def _load_check_page():
+    spec = importlib.util.spec_from_file_location(
+        "check_page", PROJECT / "scripts" / "check_page.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if not Path("/usr/bin/chromium").exists():
+        done = subprocess.run(
+            ["bash", str(PROJECT / "scripts" / "ensure_chromium.sh")],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if done.returncode != 0:
+            message = f"could not install chromium: {done.stderr[-2000:]}"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+    return "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("browser")
+    with duckdb.connect(str(tmp / "warehouse.duckdb")) as conn:
+        build_marts(conn)
+        page = hr.build_page(conn, LA_A, date(2025, 3, 31))
+    path = tmp / "reports" / LA_A / "2025-03.html"
+    path.parent.mkdir(parents=True)
+    path.write_text(hr.render_page(page), encoding="utf-8")
+    return path
+
+
+def test_report_loads_cleanly_offline(chromium, report_file):
+    check_page = _load_check_page()
+    result = check_page.check_page(
+        report_file,
+        SCREENSHOTS / "report_top.png",
+        full_page=SCREENSHOTS / "report_full.png",
+        print_screenshot=SCREENSHOTS / "report_print.png",
+        chromium=chromium,
+    )
+    assert result.title.startswith("Children in care: highlight report, E08000034")
+    assert result.console_errors == []
+    assert result.failed_requests == []
+    assert result.external_requests == []
+    assert result.requests == [report_file.resolve().as_uri()]
+    for shot in result.screenshots:
+        assert shot.stat().st_size > 10_000  # a rendered page, not a blank one
+
+
+def test_the_check_catches_a_page_that_fetches(chromium, tmp_path):
+    """Negative control: a page with a web font, a CDN script and a console error fails."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<!doctype html><html><head><title>bad</title>"
+        '<link rel="stylesheet" href="https://cdn.example.org/x.css">'
+        '<script src="https://cdn.example.org/x.js"></script>'
+        "<script>console.error('boom')</script></head><body>hi</body></html>"
+    )
+    result = _load_check_page().check_page(bad, chromium=chromium)
+    assert not result.ok
+    assert any("boom" in e for e in result.console_errors)
+    assert len(result.failed_requests) >= 2
+    assert "https://cdn.example.org/x.js" in result.external_requests
