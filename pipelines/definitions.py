@@ -2,11 +2,13 @@
 
 import dagster as dg
 
-from assets import history, indicators, ingest, model, quality, staging
+from assets import history, indicators, ingest, model, outputs, quality, report, staging
 from pipelines.resources import build_resources
+from pipelines.schedules import schedules
+from pipelines.sensors import sensors
 
 # One module per layer; each exposes its assets and checks at module level.
-LAYER_MODULES = [ingest, staging, history, model, indicators, quality]
+LAYER_MODULES = [ingest, staging, history, model, indicators, quality, outputs, report]
 
 all_assets = dg.load_assets_from_modules(LAYER_MODULES)
 all_checks = dg.load_asset_checks_from_modules(LAYER_MODULES)
@@ -17,6 +19,9 @@ defs = dg.Definitions(
     assets=all_assets,
     asset_checks=all_checks,
     jobs=[build_warehouse_job],
+    # The monthly safety-net build and the new-extract sensor both run build_warehouse.
+    schedules=schedules,
+    sensors=sensors,
     resources=build_resources(),
     # DuckDB takes one writer per file: run every step in the one process.
     executor=dg.in_process_executor,
