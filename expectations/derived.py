@@ -20,7 +20,7 @@ from expectations.suites import code_list
 if TYPE_CHECKING:
     from expectations.runner import ValidationContext
 
-RuleFn = Callable[[pd.DataFrame, "ValidationContext"], "pd.Series | None"]
+RuleFn = Callable[..., "pd.Series | None"]
 
 
 @dataclass(frozen=True)
@@ -192,3 +192,38 @@ def in_touch_has_activity(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series
     applies = df["in_touch"].eq("YES").fillna(False)
     ok = df["activ"].fillna("0").ne("0") & df["accom"].fillna("0").ne("0")
     return _applicable(ok, applies)
+
+
+# ---- keys (every table) -----------------------------------------------------------------------
+
+# Columns that describe where a row came from rather than what it records.
+_META = {"file_id", "la_code", "extract_date", "source_file", "row_number", "collection_year",
+         "extra_columns"}  # fmt: skip
+
+
+def _content_columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if c not in _META and not c.startswith("__dq_")]
+
+
+@rule()
+def key_unique(df: pd.DataFrame, ctx: ValidationContext, key: list[str]) -> pd.Series:
+    """No two rows of an extract share a key with different contents: which one is right is
+    unknowable, so the key is unusable. Exact copies are left to `no_duplicate_rows` (history
+    rule H2 keeps one of them, losing nothing)."""
+    usable = df[key].notna().all(axis=1)
+    sub = df.loc[usable, _content_columns(df)].astype("string").fillna("\x00")
+    variants = sub.drop_duplicates().groupby(key, dropna=False).size()
+    conflicting = variants[variants > 1].index
+    keys = pd.MultiIndex.from_frame(sub[key]) if len(key) > 1 else pd.Index(sub[key[0]])
+    ok = pd.Series(~keys.isin(conflicting), index=sub.index)
+    result = _bool([pd.NA] * len(df), df.index)
+    result.loc[sub.index] = ok
+    return result
+
+
+@rule()
+def no_duplicate_rows(df: pd.DataFrame, ctx: ValidationContext, key: list[str]) -> pd.Series:
+    """A row that repeats an earlier row of the extract exactly (the copies are flagged, not the
+    first occurrence)."""
+    content = df[_content_columns(df)].astype("string").fillna("\x00")
+    return _bool(~content.duplicated(keep="first"), df.index)

@@ -294,7 +294,7 @@ def validate_table(
             outcomes[exp.name] = _not_evaluated(exp, f"column missing: {', '.join(absent)}")
             continue
         if exp.kind == "derived":
-            values = RULES[exp.derived].fn(work, ctx)
+            values = RULES[exp.derived].fn(work, ctx, **exp.kwargs)
             if values is None:
                 outcomes[exp.name] = _not_evaluated(exp, "input not supplied")
                 continue

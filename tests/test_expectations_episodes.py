@@ -143,12 +143,22 @@ def test_open_episode_followed_by_another_is_an_overlap():
     assert fails["no_overlapping_episodes"] == 1
 
 
-def test_duplicate_episode_is_structural():
-    records = clean_episodes() + [episode("1001", "10/05/2024")]
+def test_conflicting_duplicate_episode_is_structural():
+    records = clean_episodes() + [episode("1001", "10/05/2024", place="U4")]
     results = run(records)
     assert results["child_decom_unique"].success is False
     assert results["child_decom_unique"].severity == "structural"
-    assert results["child_decom_unique"].unexpected == 2  # both copies are flagged
+    assert results["child_decom_unique"].unexpected == 2  # both versions are flagged
+
+
+def test_exact_copy_of_an_episode_is_a_recording_problem():
+    records = clean_episodes() + [episode("1001", "10/05/2024")]
+    results = run(records)
+    assert results["child_decom_unique"].success is True
+    assert results["no_duplicate_rows"].success is False
+    assert results["no_duplicate_rows"].severity == "recording"
+    assert results["no_duplicate_rows"].unexpected == 1  # the copy, not the original
+    assert results["no_duplicate_rows"].failing_row_numbers == (6,)
 
 
 def test_child_missing_from_header():

@@ -31,12 +31,17 @@ def test_clean_header_passes():
 
 
 def test_duplicate_child_is_structural():
-    records = clean_header() + [dict(clean_header()[0])]
+    records = clean_header() + [dict(clean_header()[0], DOB="16/06/2012")]
     df = frame_from_records("header", records)
     results = {r.expectation: r for r in validate_table("header", df)}
     assert results["child_unique"].success is False
     assert results["child_unique"].severity == "structural"
     assert results["child_unique"].unexpected == 2
+
+
+def test_exact_copy_of_a_child_is_recording():
+    records = clean_header() + [dict(clean_header()[0])]
+    assert failures(records) == {"no_duplicate_rows": 1}
 
 
 @pytest.mark.parametrize(

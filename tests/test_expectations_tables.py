@@ -116,8 +116,13 @@ def test_oc3_in_touch_needs_activity():
      ("oc3", "child_unique"), ("prev_perm", "child_unique")],
 )  # fmt: skip
 def test_duplicate_keys_are_structural(table, key):
-    records = [dict(r) for r in CLEAN[table]] + [dict(CLEAN[table][0])]
-    df = frame_from_records(table, records)
+    copy = dict(CLEAN[table][0])
+    copy["DOB"] = "01/01/2011"  # same key, different contents
+    df = frame_from_records(table, [dict(r) for r in CLEAN[table]] + [copy])
     result = next(r for r in validate_table(table, df) if r.expectation == key)
     assert result.failed and result.severity == "structural"
     assert result.unexpected == 2
+    exact = frame_from_records(table, [dict(r) for r in CLEAN[table]] + [dict(CLEAN[table][0])])
+    results = {r.expectation: r for r in validate_table(table, exact)}
+    assert results[key].success is True
+    assert results["no_duplicate_rows"].unexpected == 1

@@ -191,7 +191,7 @@ def test_checks_and_dq_results(warehouse_path, tmp_path, restricted):
 
 
 def test_structural_failure_blocks_downstream(warehouse_path, tmp_path, restricted):
-    duplicated = EPISODES + [dict(EPISODES[0])]
+    duplicated = EPISODES + [dict(EPISODES[0], PLACE="U4")]  # same key, different contents
     with duckdb.connect(str(warehouse_path)) as conn:
         load_staging(conn, duplicated)
 

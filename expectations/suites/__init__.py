@@ -73,6 +73,7 @@ class Expectation:
             if key in self.kwargs:
                 cols.append(self.kwargs[key])
         cols.extend(self.kwargs.get("column_list", []))
+        cols.extend(self.kwargs.get("key", []))  # derived key rules
         return tuple(cols)
 
 
