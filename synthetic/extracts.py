@@ -196,8 +196,9 @@ class ExtractBuilder:
         """Children looked after continuously for 12 months at 31 March."""
         if child.short_breaks:
             return
+        # Looked after at the end of 31 March with no new period since 1 April a year earlier.
         current = [p for p in child.periods if p.start <= e and (p.end is None or p.end > e)]
-        if not current or current[0].start > ws:  # no start after 1 April (validator's rule)
+        if not current or current[0].start > ws:
             return
         rng = random.Random(f"oc2:{self.seed}:{child.child_id}:{cy}")
         age = age_at(child.dob, e)

@@ -9,6 +9,7 @@ with RESULT=.
 import contextlib
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +41,13 @@ def main() -> None:
                 n = int(df[col].fillna(False).astype(bool).sum())
                 if n:
                     counts[col[4:]] = counts.get(col[4:], 0) + n
+    dump = os.environ.get("DUMP_RULE")  # debugging aid: show the rows a rule flags
+    if dump:
+        for table, df in v.ds_results.items():
+            if hasattr(df, "columns") and f"ERR_{dump}" in df.columns:
+                bad = df[df[f"ERR_{dump}"].fillna(False).astype(bool)]
+                print(table, bad.drop(columns=[c for c in df.columns if c.startswith("ERR_")])
+                      .head(8).to_string(), file=sys.stderr)
     print("RESULT=" + json.dumps({"errors": dict(sorted(counts.items())), "tables": tables,
                                    "rules_run": len(v.dones), "failed_to_run": sorted(v.fails)}))
 
