@@ -227,3 +227,23 @@ def test_report_asset_materialises(conn, tmp_path):
     assert result.success
     assert (tmp_path / "reports" / LA_A / "2025-03.html").is_file()
     assert report_asset.highlight_report_pages.op.pool == "duckdb_warehouse"
+
+
+def test_small_changes_do_not_fill_the_summary(page):
+    # 10.6% -> 10.5% is below the 0.5-point materiality: unchanged for sorting, still red.
+    dq = _view(page, "dq_cla_no_postcode_pct")
+    assert dq.direction == "unchanged" and dq.rag == "red"
+    assert "down 0.1 points" in dq.narrative
+    ind = dq.ind
+    view = hr.IndicatorView(
+        ind,
+        MARCH,
+        hr.Point(MARCH, 10, 1000, 1.0, False),
+        hr.Point(date(2025, 2, 28), 10, 1001, 10 / 1001 * 100, False),
+        "the end of February 2025",
+        [],
+    )
+    assert hr._narrative(view) == (
+        "Data quality: children in care with no usable postcode: 1.0% (10 of 1,000) at 31 March "
+        "2025, little changed from 1.0% at the end of February 2025."
+    )

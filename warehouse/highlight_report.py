@@ -81,6 +81,7 @@ class ReportSettings:
     small_denominator: int
     distortions: tuple[Distortion, ...]
     la_names: dict[str, str] = field(default_factory=dict)
+    materiality: dict[str, float] = field(default_factory=dict)
 
     def targets_for(self, la_code: str) -> dict[str, Target]:
         result = dict(self.defaults)
@@ -134,6 +135,7 @@ def _load_settings(path: str) -> ReportSettings:
         small_denominator=int(caveats.get("small_denominator", 20)),
         distortions=distortions,
         la_names=dict(spec.get("la_names") or {}),
+        materiality={k: float(v) for k, v in (spec.get("materiality") or {}).items()},
     )
 
 
@@ -233,6 +235,7 @@ class IndicatorView:
     breakdown_rows: list[tuple[str, Point]] = field(default_factory=list)
     narrative: str = ""
     chart_svg: str = ""
+    materiality: float = 0.0  # a smaller change counts as unchanged when sorting the summary
 
     @property
     def change(self) -> float | None:
@@ -248,7 +251,7 @@ class IndicatorView:
         change = self.change
         if change is None or self.ind.polarity not in {"higher_better", "lower_better"}:
             return None
-        if abs(change) < 1e-9:
+        if abs(change) < max(self.materiality, 1e-9):
             return "unchanged"
         better = change > 0 if self.ind.polarity == "higher_better" else change < 0
         return "improved" if better else "worsened"
@@ -324,6 +327,8 @@ def _narrative(v: IndicatorView) -> str:
         tail = f", with the figure for {v.previous_label} not shown (fewer than 5)"
     elif abs(c.value - p.value) < 1e-9:
         tail = f", unchanged from {v.previous_label}"
+    elif fmt_change(ind.unit, c.value - p.value) in {"0", "0.0", "0.0 points", "0 days"}:
+        tail = f", little changed from {fmt_value(ind.unit, p.value)} at {v.previous_label}"
     else:
         word = "up" if c.value > p.value else "down"
         tail = (
@@ -471,6 +476,7 @@ def build_page(
             if len(window) >= 3 and max(window) > min(window):
                 view.highest_12m = current.value >= max(window)
                 view.lowest_12m = current.value <= min(window)
+        view.materiality = cfg.materiality.get(ind.unit, 0.0)
         view.target = targets.get(ind.indicator_id)
         shown_value = None if current is None or current.suppressed else current.value
         view.rag = rag_status(shown_value, ind.polarity, view.target)
