@@ -63,7 +63,7 @@ def inject(out_dir: str | Path, kinds, seed: int = 0) -> list[Injection]:
         if kind not in kinds or kind == "empty_file":
             continue
         rng = random.Random(f"dirt:{seed}:{kind}")
-        candidates = [f for f in files if not (kind == "bom" and "cp1252" in plan.get(f, []))]
+        candidates = [f for f in files if _applies(kind, f, plan.get(f, []))]
         for f in rng.sample(candidates, max(1, len(candidates) // 10)):
             plan.setdefault(f, []).append(kind)
     records: list[Injection] = []
@@ -78,6 +78,20 @@ def inject(out_dir: str | Path, kinds, seed: int = 0) -> list[Injection]:
             records.append(Injection("empty_file", str(target.relative_to(out)), [],
                                      "zero-byte extra CSV"))
     return records
+
+
+def _applies(kind: str, path: Path, planned: list[str]) -> bool:
+    """Whether `kind` can show in this file (row kinds need rows and the right columns)."""
+    if kind == "bom":
+        return "cp1252" not in planned  # a BOM on a Windows-1252 file would be a third fault
+    if kind in ("extra_columns", "renamed_files", "whitespace", "cp1252"):
+        return True
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if len([x for x in lines[1:] if x]) == 0:
+        return False
+    if kind == "lowercase_codes":
+        return bool(set(lines[0].split(",")) & CODE_COLUMNS)
+    return True
 
 
 def _dirty_file(out: Path, path: Path, kinds: list[str], seed: int) -> list[Injection]:
@@ -146,7 +160,8 @@ def _dirty_file(out: Path, path: Path, kinds: list[str], seed: int) -> list[Inje
             changed = [i + 2 for i in at]
         else:
             continue
-        records.append(Injection(kind, rel, sorted(set(changed))))
+        if changed:
+            records.append(Injection(kind, rel, sorted(set(changed))))
     if "bom" in kinds:
         bom = True
         records.append(Injection("bom", rel, [], "UTF-8 byte order mark"))

@@ -544,6 +544,10 @@ class Simulator:
         plan = {"po": po, "decision": decision, "match": match, "placed": placed,
                 "adopted": placed + timedelta(days=rng.randrange(120, 330)),
                 "foster_care": rng.random() < 0.15, "reversed": rng.random() < 0.1}
+        if plan["foster_care"] and rng.random() < 0.5:
+            # Foster-to-adopt: the placement order comes the day the carers' placement becomes an
+            # adoptive one (legal status and placement type change together: RNE U).
+            plan["po"] = placed
         if plan["reversed"]:
             plan["ceased"] = decision + timedelta(days=rng.randrange(60, 240))
             plan["ceased_reason"] = pick(rng, (("RD1", 4), ("RD2", 2), ("RD3", 2), ("RD4", 2)))

@@ -32,15 +32,19 @@ def main() -> None:
     # create_issue_df raises when there are no errors: count the ERR_ columns directly.
     counts: dict[str, int] = {}
     tables: dict[str, int] = {}
+    children: dict[str, set] = {}  # the children each rule flags, for scoped exemptions
     for table, df in v.ds_results.items():
         if not hasattr(df, "columns"):  # the "metadata" entry is a dict
             continue
         tables[table] = int(len(df))
         for col in df.columns:
             if col.startswith("ERR_"):
-                n = int(df[col].fillna(False).astype(bool).sum())
+                flagged = df[col].fillna(False).astype(bool)
+                n = int(flagged.sum())
                 if n:
                     counts[col[4:]] = counts.get(col[4:], 0) + n
+                    children.setdefault(col[4:], set()).update(
+                        str(c) for c in df.loc[flagged, "CHILD"])
     dump = os.environ.get("DUMP_RULE")  # debugging aid: show the rows a rule flags
     if dump:
         for table, df in v.ds_results.items():
@@ -49,6 +53,7 @@ def main() -> None:
                 print(table, bad.drop(columns=[c for c in df.columns if c.startswith("ERR_")])
                       .head(8).to_string(), file=sys.stderr)
     print("RESULT=" + json.dumps({"errors": dict(sorted(counts.items())), "tables": tables,
+                                   "children": {k: sorted(v) for k, v in children.items()},
                                    "rules_run": len(v.dones), "failed_to_run": sorted(v.fails)}))
 
 
