@@ -95,6 +95,9 @@ class ExtractBuilder:
         self.history = history
         self.seed = seed
         self.dfe = history.council.dfe_code
+        # Care span per child, so each extract only looks at children it can contain.
+        self.spans = [(c, c.periods[0].start, max(p.end for p in c.periods))
+                      for c in history.children if c.periods]
 
     def build(self, extract_date: date, annual: bool) -> Extract:
         cy = collection_year(extract_date)
@@ -102,11 +105,14 @@ class ExtractBuilder:
         e = extract_date
         rows: dict[str, list[list[str]]] = {t: [] for t in COLUMNS}
         in_header: set[str] = set()
-        for child in self.history.children:
-            self._child(child, cy, ws, e, rows, in_header)
+        for child, first, last in self.spans:
+            if first <= e and last >= ws:
+                self._child(child, cy, ws, e, rows, in_header)
         if annual and e == date(cy, 3, 31):
-            for child in self.history.children:
-                self._oc3(child, cy, ws, e, rows, in_header)
+            oldest, youngest = date(cy - 23, 1, 1), date(cy - 16, 12, 31)
+            for child, _, _ in self.spans:
+                if oldest <= child.dob <= youngest:
+                    self._oc3(child, cy, ws, e, rows, in_header)
         else:
             del rows["OC2"], rows["OC3"]
         if cy < 2024:  # SWEpisodes were added to the return in 2023/24

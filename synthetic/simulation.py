@@ -363,6 +363,13 @@ class Simulator:
         care_order = pathway in ("adoption", "sgo", "cao") or (
             pathway == "long" and (age < 12 or rng.random() < 0.5)) or (
             pathway == "home" and rng.random() < 0.3)
+        if pathway == "home" and care_order and rng.random() < 0.6:
+            # Care orders often run for years with the child placed back at home (P1).
+            end = min(eighteen, start + timedelta(days=rng.randrange(365, 1500)))
+            if end == eighteen:
+                rec = None
+            if (end.month, end.day) == (3, 31):
+                end += DAY
         consent = bool(adoption) and pathway == "adoption" and rng.random() < 0.12
         if adoption:
             care_order = not consent  # relinquished babies are placed with consent (A3/A4)
@@ -431,6 +438,20 @@ class Simulator:
                     reason = "CUSTOD"
                 placements.append((t, nxt, "P", reason))
             cur = nxt
+        if pathway == "long" and rng.random() < 0.7:
+            # Long-term fostering: the same carers are confirmed as long-term (U6->U4, U3->U1).
+            t = start + timedelta(days=rng.randrange(300, 700))
+            now = [p for p in placements if p[0] <= t]
+            if now and now[-1][1].place in ("U6", "U3") and t < end - 60 * DAY and all(
+                    abs((p[0] - t).days) > 20 for p in placements):
+                c = now[-1][1]
+                cur2 = Placement("U4" if c.place == "U6" else "U1", c.provider, c.pl_post, c.urn,
+                                 c.carer)
+                placements = [p for p in placements if not (p[0] > t and p[2] == "T"
+                                                             and p[1].carer == c.carer)]
+                placements.append((t, cur2, "T", "PLACE"))
+                placements.sort(key=lambda x: x[0])
+                cur = placements[-1][1]
         if pathway == "eighteen" or pathway == "long":
             sixteen = birthday(dob, 17) - timedelta(days=rng.randrange(0, 300))
             if cur.place not in FOSTER and sixteen > placements[-1][0] + 30 * DAY \
@@ -438,10 +459,12 @@ class Simulator:
                 cur = self._placement(17, "eighteen", home, rng, uasc=child.uasc)
                 placements.append((sixteen, cur, "P", "CARPL"))
         if pathway == "home" and any(ls in ("C1", "C2") for _, ls in legal) and home \
-                and end - start > timedelta(days=200) and rng.random() < 0.5:
-            t = end - timedelta(days=rng.randrange(40, 150))
+                and end - start > timedelta(days=150) and rng.random() < 0.7:
+            # Placed with parents under a care order (P1) for months before discharge.
+            t = start + timedelta(days=int((end - start).days * rng.uniform(0.2, 0.6)))
             ls_then = [ls for d, ls in legal if d <= t]
-            if t > placements[-1][0] + 20 * DAY and ls_then and ls_then[-1] in ("C1", "C2"):
+            if ls_then and ls_then[-1] in ("C1", "C2"):
+                placements = [p for p in placements if p[0] < t - 20 * DAY]
                 cur = Placement("P1", "PR0", home, None, self.settings.carer_id())
                 placements.append((t, cur, "P", "CARPL"))
                 legal = [x for x in legal if x[0] <= t - 5 * DAY or x[0] >= end]
@@ -561,6 +584,8 @@ class Simulator:
             place = pick(rng, (("H5", 55), ("U6", 35), ("K2", 10)))
         elif pathway == "remand":
             place = pick(rng, (("K2", 5), ("U6", 3), ("R5", 1), ("K1", 1)))
+        elif pathway == "sgo":  # special guardians are mostly family and friends carers
+            place = pick(rng, (("U3", 60), ("U6", 40)))
         elif pathway == "adoption" or age < 1:
             place = pick(rng, (("U6", 60), ("U3", 20), ("U5", 12), ("R3", 4)))
         elif age < 10:
