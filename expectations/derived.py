@@ -150,7 +150,9 @@ def _found(df: pd.DataFrame, ctx: ValidationContext, column: str) -> pd.Series |
     if ctx.known_postcodes is None:
         return None
     values = normalise_postcode(df[column])
-    ok = values.isin(ctx.known_postcodes)
+    known = ctx.known_postcodes
+    # set lookups per row: Series.isin would copy the (possibly 2.7M-long) directory each call
+    ok = pd.Series([isinstance(v, str) and v in known for v in values], index=df.index)
     return _applicable(ok, values.notna() & values.ne(""))
 
 
