@@ -50,6 +50,10 @@ FILE_NAMES = {
     "carefirst": {t: f"{{la}}_903_{t.upper()}.csv" for t in COLUMNS},
 }
 
+# Supported accommodation had to be Ofsted-registered from 28 October 2023: an H5 placement open
+# after that carries the provider's URN (rule 230), one that ended before it none (rule 222).
+H5_REGISTERED = date(2023, 10, 29)
+
 OC3_ACTIV = (("F1", 6), ("P1", 1), ("F2", 30), ("P2", 4), ("F4", 5), ("P4", 1), ("F5", 12),
              ("P5", 4), ("G4", 8), ("G5", 25), ("G6", 6))
 OC3_ACCOM_SUITABLE = (("B", 12), ("D", 20), ("E", 8), ("U", 30), ("Z", 10), ("T", 4), ("C", 2),
@@ -140,11 +144,14 @@ class ExtractBuilder:
         cid, dob = child.child_id, fmt(child.dob)
         for _, ep in eps:
             ended = ep.dec is not None and ep.dec <= e
+            place = self._place(ep.place, cy)
+            urn = ep.urn or ""
+            if place == "H5" and (cy <= 2023 or (ep.dec is not None and ep.dec < H5_REGISTERED)):
+                urn = ""  # semi-independent accommodation had no URN before registration (222)
             rows["Episodes"].append([
-                cid, fmt(ep.decom), ep.rne, ep.ls, ep.cin, self._place(ep.place, cy),
-                ep.provider or "", fmt(ep.dec) if ended else "", (ep.rec or "") if ended else "",
-                (ep.rpc or "") if ended else "", ep.home_post or "", ep.pl_post or "",
-                ep.urn or ""])
+                cid, fmt(ep.decom), ep.rne, ep.ls, ep.cin, place, ep.provider or "",
+                fmt(ep.dec) if ended else "", (ep.rec or "") if ended else "",
+                (ep.rpc or "") if ended else "", ep.home_post or "", ep.pl_post or "", urn])
         # Header
         if child.uasc:
             upn = "UN2"

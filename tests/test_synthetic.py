@@ -236,3 +236,16 @@ def test_dirt_through_generate_is_recorded(tmp_path):
 def test_unknown_dirt_kind_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown dirt"):
         inject(tmp_path, ["mud"])
+
+
+def test_cli_generate(tmp_path):
+    from typer.testing import CliRunner
+
+    from synthetic.cli import app
+
+    result = CliRunner().invoke(app, [
+        "generate", "--out", str(tmp_path), "--la", "E06000044", "--seed", "5",
+        "--start-year", "2026", "--end-year", "2026", "--no-monthly", "--dirt", "bom"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "E06000044").iterdir()] == ["2026-03-31"]
+    assert json.loads((tmp_path / "dirt_manifest.json").read_text())[0]["kind"] == "bom"
