@@ -79,6 +79,12 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _cell(value) -> str:
+    """A CSV cell safe to open in a spreadsheet: no formula can start it."""
+    text = _fmt(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def failing_records(
     table: str, df: pd.DataFrame, results: Sequence[ExpectationResult]
 ) -> list[dict[str, str]]:
@@ -100,10 +106,10 @@ def failing_records(
                         "extract_date": _fmt(record.get("extract_date")),
                         "file": _fmt(record.get("source_file")),
                         "row_number": _fmt(record.get("row_number")),
-                        "child": _fmt(record.get("child")),
+                        "child": _cell(record.get("child")),
                         "table": schema.table(table).title,
                         "column": column.upper(),
-                        "value": _fmt(record.get(column)) if column else "",
+                        "value": _cell(record.get(column)) if column else "",
                         "rule": exp.name,
                         "severity": exp.severity,
                         "dfe_rule": exp.validator_rule or "",

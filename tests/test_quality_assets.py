@@ -235,3 +235,17 @@ def test_missing_staging_tables_are_skipped(warehouse_path, tmp_path, restricted
     assert result.success
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM marts.dq_results").fetchone() == (0,)
+
+
+def test_csv_cells_cannot_start_a_formula(tmp_path):
+    from expectations.runner import validate_table
+
+    records = [dict(r) for r in EPISODES]
+    records[0]["PLACE"] = "=HYPERLINK(1)"
+    df = frame_from_records("episodes", records, LA, MARCH)
+    results = {"episodes": validate_table("episodes", df)}
+    files = write_error_report(
+        LA, MARCH, results, {"episodes": df}, root=tmp_path / "r", export_dir=tmp_path / "exports"
+    )
+    rows = pd.read_csv(files.csv, dtype=str)
+    assert rows.loc[rows["rule"] == "place_valid", "value"].tolist() == ["'=HYPERLINK(1)"]
