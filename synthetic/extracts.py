@@ -142,12 +142,14 @@ class ExtractBuilder:
         if not eps:
             return
         cid, dob = child.child_id, fmt(child.dob)
-        for _, ep in eps:
+        for period, ep in eps:
             ended = ep.dec is not None and ep.dec <= e
             place = self._place(ep.place, cy)
             urn = ep.urn or ""
-            if place == "H5" and (cy <= 2023 or (ep.dec is not None and ep.dec < H5_REGISTERED)):
-                urn = ""  # semi-independent accommodation had no URN before registration (222)
+            if place == "H5" and (cy <= 2023 or period.end < H5_REGISTERED):
+                # No URN before registration (222); decided per period so that an L episode
+                # keeps its placement's URN (434).
+                urn = ""
             rows["Episodes"].append([
                 cid, fmt(ep.decom), ep.rne, ep.ls, ep.cin, place, ep.provider or "",
                 fmt(ep.dec) if ended else "", (ep.rec or "") if ended else "",

@@ -221,7 +221,8 @@ class Simulator:
         clock = float(start.toordinal())  # a float clock: date + fractional days truncates
         while True:
             year = date.fromordinal(int(clock)).year
-            trend = 1 + 0.012 * max(-6, min(6, year - 2020))  # numbers in care rose slowly
+            # Numbers in care rose slowly; the calibrated rate applies to 2024/25.
+            trend = 1 + 0.012 * max(-10, min(2, year - 2025))
             clock += rng.expovariate(rate * trend / 365.25)
             t = date.fromordinal(int(clock))
             if t > last:
@@ -394,10 +395,10 @@ class Simulator:
             legal = [x for x in legal if x[0] < adoption["po"] - DAY]
             legal.append((adoption["po"], "E1"))
             if adoption["reversed"]:
-                # The plan changes: the placement order is revoked, the care order stays.
-                revoked = max(adoption["po"], adoption["ceased"]) + timedelta(
-                    days=rng.randrange(2, 20))
-                if revoked < end - 3 * DAY:
+                # The plan changes: the placement order goes the day the decision is reversed (so
+                # no E1 episode outlives its decision: rule 553), the care order stays.
+                revoked = adoption["ceased"]
+                if adoption["po"] < revoked < end - 3 * DAY:
                     legal.append((revoked, "C2"))
                 else:
                     legal[-1] = (adoption["po"], "C2")
@@ -419,7 +420,9 @@ class Simulator:
         rate = 0.55 if age >= 11 else 0.3
         t = start
         while True:
-            t = t + timedelta(days=int(rng.expovariate(rate / 365.25)) + 20)
+            # Moves cluster in the first year of care; settled placements last longer.
+            r = rate * (1.8 if t - start < timedelta(days=365) else 0.6)
+            t = t + timedelta(days=int(rng.expovariate(r / 365.25)) + 20)
             if t >= no_moves_after:
                 break
             a = age_at(dob, t)
@@ -572,7 +575,7 @@ class Simulator:
             # adoptive one (legal status and placement type change together: RNE U).
             plan["po"] = placed
         if plan["reversed"]:
-            plan["ceased"] = decision + timedelta(days=rng.randrange(60, 240))
+            plan["ceased"] = plan["po"] + timedelta(days=rng.randrange(30, 200))
             plan["ceased_reason"] = pick(rng, (("RD1", 4), ("RD2", 2), ("RD3", 2), ("RD4", 2)))
         return plan
 
@@ -614,9 +617,10 @@ class Simulator:
         else:
             s = self.settings.setting(place)
             p = Placement(s.place, s.provider, s.pl_post, s.urn, s.carer)
-        if p.pl_post == home:  # placement postcode equals home only for P1 (rule 392d)
-            p.pl_post = self.pcs.near.pick(rng)
-            if p.provider == "PR1":
+        while p.pl_post == home:  # placement postcode equals home only for P1 (rule 392d)
+            # Supported accommodation stays inside the LA (rule 241); others move next door.
+            p.pl_post = (self.pcs.home if p.place == "H5" else self.pcs.near).pick(rng)
+            if p.provider == "PR1" and p.place != "H5":  # own provision is inside the LA
                 p.provider = "PR4"
                 p.urn = p.urn if p.urn != "XXXXXXX" else f"SC{rng.randrange(100000, 999999)}"
         return p
@@ -683,6 +687,8 @@ class Simulator:
 
     # ---- things that hang off the periods -------------------------------------------------
     def _reviews(self, child: Child, rng: random.Random) -> None:
+        # Lateness clusters: most children's reviews are always on time, a few often late.
+        late = 0.01 if rng.random() < 0.85 else 0.25
         for p in child.periods:
             if p.short_break:
                 continue
@@ -690,7 +696,7 @@ class Simulator:
             due = add_working_days(p.start, 20)
             step = 3
             while due < end:
-                if rng.random() < 0.92:
+                if rng.random() >= late:
                     held = due - timedelta(days=rng.randrange(0, 10))
                 else:
                     held = due + timedelta(days=rng.randrange(1, 30))
