@@ -219,8 +219,8 @@ class ExtractBuilder:
         age = age_at(child.dob, e)
         four, seventeen = birthday(child.dob, 4), birthday(child.dob, 17)
         score, reason = "", ""
-        if four <= e and seventeen >= ws:
-            if (ws <= four <= e) or (ws <= seventeen <= e):
+        if four <= e and seventeen >= ws:  # the validator's boundaries (157, 189, 197B)
+            if (ws < four <= e) or (ws <= seventeen <= e):
                 reason = "SDQ1"  # under 4 or over 16 at the latest assessment
             elif rng.random() < 0.82:
                 score = str(min(40, max(0, int(rng.gauss(14, 7)))))

@@ -421,7 +421,7 @@ class Simulator:
         t = start
         while True:
             # Moves cluster in the first year of care; settled placements last longer.
-            r = rate * (1.8 if t - start < timedelta(days=365) else 0.6)
+            r = rate * (2.4 if t - start < timedelta(days=365) else 0.6)
             t = t + timedelta(days=int(rng.expovariate(r / 365.25)) + 20)
             if t >= no_moves_after:
                 break
@@ -459,8 +459,10 @@ class Simulator:
             sixteen = birthday(dob, 17) - timedelta(days=rng.randrange(0, 300))
             if cur.place not in FOSTER and sixteen > placements[-1][0] + 30 * DAY \
                     and sixteen < end - 30 * DAY and rng.random() < 0.5:
-                cur = self._placement(17, "eighteen", home, rng, uasc=child.uasc)
-                placements.append((sixteen, cur, "P", "CARPL"))
+                nxt = self._placement(17, "eighteen", home, rng, uasc=child.uasc)
+                if nxt.carer != cur.carer:  # not the setting they are already in (rule 435)
+                    cur = nxt
+                    placements.append((sixteen, cur, "P", "CARPL"))
         if pathway == "home" and any(ls in ("C1", "C2") for _, ls in legal) and home \
                 and end - start > timedelta(days=150) and rng.random() < 0.7:
             # Placed with parents under a care order (P1) for months before discharge.
