@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from synthetic.simulation import FOSTER, Child, History, age_at, birthday
+from synthetic.simulation import Child, History, age_at, birthday
 
 COLUMNS = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
@@ -312,5 +312,4 @@ def extract_dates(start_year: int, end_year: int, monthly: bool) -> list[tuple[d
     return sorted(out)
 
 
-__all__ = ["COLUMNS", "ExtractBuilder", "FOSTER", "collection_year", "extract_dates",
-           "file_name", "to_csv"]
+__all__ = ["COLUMNS", "ExtractBuilder", "collection_year", "extract_dates", "file_name", "to_csv"]

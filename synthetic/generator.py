@@ -37,8 +37,9 @@ class Result:
     out_dir: Path
     files: list[Path]
     injections: list  # synthetic.dirt.Injection records
-    children_in_care: dict[str, int]  # per LA, at 31 March of the last annual return before the
-    # latest collection year (a quick calibration check)
+    # Per LA: children looked after at the 31 March before the latest collection year (a quick
+    # check of the calibration against the council's target).
+    children_in_care: dict[str, int]
 
 
 def generate(out_dir: str | Path, *, seed: int | None = None, las=None,
