@@ -10,7 +10,10 @@ import pytest
 def warehouse_path(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "warehouse.duckdb"
     monkeypatch.setenv("CSC_WAREHOUSE_PATH", str(path))
+    # Everything a build writes goes to the test's own folder, never into the repository.
     monkeypatch.setenv("CSC_EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setenv("CSC_REPORT_DIR", str(tmp_path / "reports"))
+    monkeypatch.setenv("CSC_RESTRICTED_DIR", str(tmp_path / "restricted"))
     return path
 
 
