@@ -22,10 +22,6 @@ def small_landing(landing_dir):
     return landing_dir
 
 
-def ingest_selection():
-    return dg.AssetSelection.groups("ingest", "staging", "history")
-
-
 def test_definitions_load():
     from pipelines.definitions import defs
 
@@ -35,17 +31,16 @@ def test_definitions_load():
         assert {f"raw/{name}", f"staging/{name}", f"history/{name}"} <= keys
 
 
-def test_materialise_ingest_layers_in_process(small_landing, warehouse_path, tmp_path):
+def test_materialise_every_asset_in_process(small_landing, warehouse_path, tmp_path):
     from pipelines.definitions import defs
 
     bad = small_landing / "E08000034" / "2025-03-31"
     bad.mkdir(parents=True)
     write_table(bad, "episodes", [], columns=tables()["episodes"].column_names[:-1])
     result = dg.materialize(
-        defs.assets,
+        [*defs.assets, *defs.asset_checks],
         resources=defs.resources,
         instance=dg.DagsterInstance.ephemeral(),
-        selection=ingest_selection(),
     )
     assert result.success
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed
@@ -59,8 +54,17 @@ def test_materialise_ingest_layers_in_process(small_landing, warehouse_path, tmp
     }
     assert metadata["staging/episodes"]["dagster/row_count"].value == 4
     assert metadata["raw/extracts"]["extracts_failed"].value == 1
+    materialised = set(metadata)
+    every_key = {k.to_user_string() for a in defs.assets for k in a.keys}
+    assert every_key <= materialised, every_key - materialised
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM history.episodes").fetchone() == (4,)
+        catalogue_ids = {r[0] for r in conn.execute(
+            "SELECT indicator_id FROM marts.indicator_catalogue").fetchall()}
+        produced = {r[0] for r in conn.execute(
+            "SELECT DISTINCT indicator_id FROM marts.indicator_values "
+            "WHERE la_code = 'E08000035'").fetchall()}
+        assert produced == catalogue_ids
         assert conn.execute("SELECT * FROM reference.population").fetchall() == [
             ("E08000035", 2024, 180000.0)]
 
