@@ -157,7 +157,7 @@ def _record_extract(conn, extract_key: tuple[str, dt.date], status: str, message
     )
 
 
-def _load_extract(conn, extract: landing.Extract, report: IngestReport) -> None:
+def _load_extract(conn, extract: landing.Extract, report: IngestReport, reload: bool) -> None:
     parsed = [_parse_file(f, extract) for f in extract.files]
     key = (extract.la_code, extract.extract_date)
     for p in parsed:
@@ -173,7 +173,8 @@ def _load_extract(conn, extract: landing.Extract, report: IngestReport) -> None:
         return
     conn.execute("BEGIN TRANSACTION")
     try:
-        _delete_extract(conn, *key)
+        if reload:  # deleting scans every raw table: only worth it for an extract seen before
+            _delete_extract(conn, *key)
         for p in parsed:
             rows = p.arrow.num_rows if p.arrow is not None else 0
             if p.arrow is not None:
@@ -200,13 +201,15 @@ def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
     scan = landing.scan(root)
     report = IngestReport(extracts_seen=len(scan.extracts), warnings=list(scan.ignored))
     known = _known_files(conn)
+    seen_before = {(v[4], v[5]) for v in known.values()}
     present = set()
     for extract in scan.extracts:
         present.add((extract.la_code, extract.extract_date))
         if _unchanged(extract, known):
             report.extracts_unchanged += 1
             continue
-        _load_extract(conn, extract, report)
+        key = (extract.la_code, extract.extract_date)
+        _load_extract(conn, extract, report, reload=key in seen_before)
     # An extract folder taken out of landing leaves the warehouse too.
     loaded = conn.execute("SELECT la_code, extract_date FROM raw.extracts").fetchall()
     for la_code, extract_date in loaded:
