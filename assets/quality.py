@@ -1,32 +1,47 @@
 """Quality layer: the Great Expectations suites (expectations/) as Dagster asset checks on every
 staging asset, the marts.dq_results table and the councils' error reports.
 
-Each staging table is validated one extract (la_code, extract_date) at a time, as a pandas
-DataFrame read from DuckDB (GX 1.24 cannot validate DuckDB through SQL). Structural expectations
-(missing columns, unusable or duplicate keys) are blocking ERROR checks; recording expectations
-are WARN checks. Check metadata and logs carry counts and percentages only, never child values.
+The data is validated once: a staging table's extracts (la_code, extract_date) are validated only
+when what their validation reads changed (their staged files, the same extract's Header for
+Episodes, the suite, the postcode directory), by whichever step runs first, the table's asset
+checks or dq_results_and_reports. The results go to marts.dq_results (delete-then-insert per
+extract) with their notes and failing rows in the quality schema; the checks summarise the stored
+results, and the error reports are re-rendered only for re-validated extracts (and removed for
+extracts that left staging). All new extracts of a table are validated in one Great Expectations
+run per collection year (expectations.runner.validate_tables), as pandas DataFrames read from
+DuckDB (GX 1.24 cannot validate DuckDB through SQL). Structural expectations (missing columns,
+unusable or duplicate keys) are blocking ERROR checks; recording expectations are WARN checks.
+Check metadata and logs carry counts and percentages only, never child values.
 """
 
+import hashlib
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import ExportResource
-from expectations.report import restricted_dir, write_error_report
-from expectations.runner import ExpectationResult, ValidationContext, validate_table
-from expectations.suites import TABLES, Expectation, load_suite
+from expectations import derived, runner
+from expectations.report import CSV_NAME, HTML_NAME, restricted_dir, write_error_report
+from expectations.runner import ExpectationResult, ValidationContext, validate_tables
+from expectations.suites import CODE_LISTS_FILE, SUITES_DIR, TABLES, Expectation, load_suite
 from warehouse import sqlfiles
 
 GROUP = "quality"
 POOL = "duckdb_warehouse"
 DQ_RESULTS_KEY = dg.AssetKey(["marts", "dq_results"])
 DQ_REPORTS_KEY = dg.AssetKey(["outputs", "dq_error_reports"])
+POSTCODES_KEY = dg.AssetKey(["reference", "postcodes"])
 # Episodes rules read the same extract's Header rows (child present, DOB before DECOM).
 EXTRA_INPUTS = {"episodes": ["header"]}
+# Extracts validated per Great Expectations run: bounds memory on a regional hub.
+CHUNK_EXTRACTS = 60
 
 
 def staging_key(table: str) -> dg.AssetKey:
@@ -71,42 +86,137 @@ def _directory_letters(letters: set[str]) -> frozenset[str]:
     return frozenset().union(*(_directory_cache[letter] for letter in letters))
 
 
-def _known_postcodes(conn, frame: pd.DataFrame, la_code: str, extract_date: date):
+def _known_postcodes(conn, frame: pd.DataFrame) -> frozenset[str]:
+    """The directory's postcodes among those of `frame` (the extracts in dq_stale)."""
     if _exists(conn, "reference", "postcodes"):
-        sql = sqlfiles.render("quality/known_postcodes.sql")
-        rows = conn.execute(sql, {"la_code": la_code, "extract_date": extract_date}).fetchall()
-        return frozenset(r[0] for r in rows)
+        return frozenset(r[0] for r in sqlfiles.query(conn, "quality/known_postcodes.sql"))
     values = pd.concat([frame.get("home_post", pd.Series()), frame.get("pl_post", pd.Series())])
-    normalised = values.dropna().astype(str).str.upper().str.replace(r"\s+", "", regex=True)
-    letters = {p[0] for p in normalised if p}
-    if not letters:
+    normalised = derived.normalise_postcode(values.dropna()).dropna()
+    present = frozenset(p for p in normalised.unique() if p)
+    if not present:
         return frozenset()
-    return _directory_letters(letters) & frozenset(normalised)
+    return _directory_letters({p[0] for p in present}) & present
 
 
-def _context(conn, table: str, frame: pd.DataFrame, la_code: str, extract_date: date):
-    header = None
-    known = None
-    if "header" in EXTRA_INPUTS.get(table, []):
-        if _exists(conn, "staging", "header"):
-            header = _extract_frame(conn, "header", la_code, extract_date)
-        else:
-            header = pd.DataFrame({"child": pd.Series(dtype="str"), "dob": pd.Series()})
+@cache
+def _suite_version(table: str) -> str:
+    """Changes when the suite, the code lists or the validation code change."""
+    digest = hashlib.sha256()
+    for path in (SUITES_DIR / f"{table}.yaml", CODE_LISTS_FILE, Path(derived.__file__),
+                 Path(runner.__file__)):  # fmt: skip
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _inputs_version(conn, table: str) -> str:
+    version = _suite_version(table)
     if table == "episodes":
-        known = _known_postcodes(conn, frame, la_code, extract_date)
-    return ValidationContext(known_postcodes=known, header=header)
+        from warehouse.postcodes import loaded_version
+
+        postcodes = "absent"
+        if _exists(conn, "reference", "postcodes"):
+            postcodes = loaded_version(conn) or "present"
+        version = f"{version}|postcodes={postcodes}"
+    return version
+
+
+_BY_FILES = "string_agg(DISTINCT file_id, ',' ORDER BY file_id)"
+_BY_CONTENT = "CAST(count(*) AS VARCHAR) || ':' || CAST(sum(CAST(hash(t) AS HUGEINT)) AS VARCHAR)"
+
+
+def _ids_expression(conn, table: str) -> str:
+    """What identifies an extract's rows: its staged file ids (content-addressed), or for a
+    table built without them, a hash of its rows."""
+    sql = sqlfiles.render("quality/column_exists.sql", schema="staging", table=table,
+                          column="file_id")  # fmt: skip
+    return _BY_FILES if conn.execute(sql).fetchall()[0][0] else _BY_CONTENT
+
+
+@dataclass(frozen=True)
+class Slices:
+    """One table's extracts: all of them with their input fingerprints, and which to drop."""
+
+    current: pd.DataFrame  # la_code, extract_date, fingerprint, validated_fingerprint
+    gone: list[tuple[str, date]]
+
+    @property
+    def stale(self) -> pd.DataFrame:
+        cur = self.current
+        return cur[cur["fingerprint"] != cur["validated_fingerprint"].fillna("")]
+
+
+def table_slices(conn, table: str) -> Slices:
+    sqlfiles.run(conn, "quality/create_dq_results.sql")
+    sqlfiles.run(conn, "quality/create_state.sql")
+    if _exists(conn, "staging", table):
+        extras = [x for x in EXTRA_INPUTS.get(table, []) if _exists(conn, "staging", x)]
+        ids = {t: _ids_expression(conn, t) for t in [table, *extras]}
+        sql = sqlfiles.render("quality/slices.sql", table=table, extras=extras, ids=ids)
+        current = conn.execute(sql, {"inputs": _inputs_version(conn, table)}).df()
+    else:
+        current = pd.DataFrame(
+            columns=["la_code", "extract_date", "fingerprint", "validated_fingerprint"]
+        )
+    keys = {(la, pd.Timestamp(d).date()) for la, d in zip(current["la_code"],
+                                                           current["extract_date"], strict=True)}
+    stored = conn.execute(sqlfiles.render("quality/validated_slices.sql"), {"table": table})
+    gone = [(la, d) for la, d in stored.fetchall() if (la, d) not in keys]
+    return Slices(current, sorted(gone))
+
+
+def _split_by_extract(frame: pd.DataFrame) -> dict[tuple[str, date], pd.DataFrame]:
+    if frame.empty:
+        return {}
+    days = pd.to_datetime(frame["extract_date"]).dt.date
+    return {
+        (la, d): part.reset_index(drop=True)
+        for (la, d), part in frame.groupby([frame["la_code"], days], sort=False)
+    }
+
+
+def validate_extracts(
+    conn, table: str, extracts: pd.DataFrame
+) -> Iterator[ExtractValidation]:
+    """Validate the given extracts (columns la_code, extract_date) of staging.<table>, a chunk of
+    extracts per Great Expectations run."""
+    for start in range(0, len(extracts), CHUNK_EXTRACTS):
+        chunk = extracts.iloc[start : start + CHUNK_EXTRACTS][["la_code", "extract_date"]]
+        conn.register("dq_stale", chunk)
+        try:
+            frame = conn.execute(sqlfiles.render("quality/stale_rows.sql", table=table)).df()
+            headers = None
+            if "header" in EXTRA_INPUTS.get(table, []):
+                if _exists(conn, "staging", "header"):
+                    all_headers = conn.execute(
+                        sqlfiles.render("quality/stale_rows.sql", table="header")
+                    ).df()
+                else:
+                    all_headers = pd.DataFrame({"child": pd.Series(dtype="str"),
+                                                "dob": pd.Series()})  # fmt: skip
+                headers = (_split_by_extract(all_headers), all_headers.iloc[0:0])
+            known = _known_postcodes(conn, frame) if table == "episodes" else None
+        finally:
+            conn.unregister("dq_stale")
+        parts = _split_by_extract(frame)
+        keys = list(parts)
+        contexts = []
+        for key in keys:
+            header = None
+            if headers is not None:
+                header = headers[0].get(key, headers[1])
+            contexts.append(ValidationContext(known_postcodes=known, header=header))
+        results = validate_tables(table, [(parts[k], c) for k, c in zip(keys, contexts,
+                                                                         strict=True)])
+        for key, res in zip(keys, results, strict=True):
+            yield ExtractValidation(table, key[0], key[1], parts[key], res)
 
 
 def validate_staging(conn, table: str) -> Iterator[ExtractValidation]:
-    """Validate every extract of staging.<table>, one at a time."""
+    """Validate every extract of staging.<table>; nothing is written (the benchmark)."""
     if not _exists(conn, "staging", table):
         return
-    for la_code, extract_date in sqlfiles.query(conn, "quality/extracts.sql", table=table):
-        frame = _extract_frame(conn, table, la_code, extract_date)
-        ctx = _context(conn, table, frame, la_code, extract_date)
-        yield ExtractValidation(
-            table, la_code, extract_date, frame, validate_table(table, frame, ctx)
-        )
+    extracts = conn.execute(sqlfiles.render("quality/extracts.sql", table=table)).df()
+    yield from validate_extracts(conn, table, extracts)
 
 
 # ---- asset checks ------------------------------------------------------------------------------
@@ -162,10 +272,27 @@ def check_result(
     )
 
 
+def stored_outcomes(conn, table: str) -> dict[str, list[ExpectationResult]]:
+    """The stored results of every extract of one table, by expectation (counts and notes)."""
+    per_expectation: dict[str, list[ExpectationResult]] = {
+        e.name: [] for e in load_suite(table).expectations
+    }
+    cursor = conn.execute(sqlfiles.render("quality/table_results.sql"), {"table": table})
+    for _la, _day, name, severity, success, evaluated, unexpected, pct, note in cursor.fetchall():
+        if name in per_expectation:
+            per_expectation[name].append(
+                ExpectationResult(table, name, severity, success, int(evaluated),
+                                  int(unexpected), pct, note)  # fmt: skip
+            )
+    return per_expectation
+
+
 def build_quality_checks(table: str) -> dg.AssetChecksDefinition:
     suite = load_suite(table)
     key = staging_key(table)
     extra = [staging_key(t) for t in EXTRA_INPUTS.get(table, [])]
+    if table == "episodes":
+        extra.append(POSTCODES_KEY)
     specs = [
         dg.AssetCheckSpec(
             exp.check_name,
@@ -182,25 +309,24 @@ def build_quality_checks(table: str) -> dg.AssetChecksDefinition:
         name=f"staging_{table}_quality",
         specs=specs,
         description=f"Great Expectations suite expectations/suites/{table}.yaml on each extract "
-        f"of staging.{table}.",
+        f"of staging.{table}: extracts new or changed since they were last validated are "
+        "validated (and stored in marts.dq_results); the checks summarise every extract.",
         pool=POOL,
     )
     def _checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
-        per_expectation: dict[str, list[ExpectationResult]] = {
-            e.name: [] for e in suite.expectations
-        }
-        extracts = 0
         with duckdb.get_connection() as conn:
-            for validation in validate_staging(conn, table):
-                extracts += 1
-                for r in validation.results:
-                    per_expectation[r.expectation].append(r)
+            refreshed = refresh_table(conn, table)
+            per_expectation = stored_outcomes(conn, table)
+        extracts = max((len(v) for v in per_expectation.values()), default=0)
         failed = 0
         for exp in suite.expectations:
             result = check_result(exp, key, per_expectation[exp.name])
             failed += not result.passed
             yield result
-        context.log.info(f"staging.{table}: {extracts} extract(s), {failed} expectation(s) failed")
+        context.log.info(
+            f"staging.{table}: {extracts} extract(s), {refreshed.validated} validated this run, "
+            f"{refreshed.removed} removed; {failed} expectation(s) failed"
+        )
 
     return _checks
 
@@ -251,21 +377,102 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
         df["success"] = df["success"].astype("boolean")
     if "unexpected_pct" in df.columns:
         df["unexpected_pct"] = df["unexpected_pct"].astype("Float64")
+    if "row_index" in df.columns:
+        df["row_index"] = df["row_index"].astype("int64")
     return df
 
 
-def write_dq_results(conn, rows: list[dict], validated: list[tuple[str, date, str]]) -> None:
-    sqlfiles.run(conn, "quality/create_dq_results.sql")
-    conn.register("dq_validated", _frame(
-        [dict(zip(["la_code", "extract_date", "table_name"], v, strict=True)) for v in validated],
-        ["la_code", "extract_date", "table_name"],
-    ))  # fmt: skip
-    sqlfiles.run(conn, "quality/prune_dq_results.sql")
-    conn.unregister("dq_validated")
-    if rows:
-        conn.register("dq_rows", _frame(rows, DQ_COLUMNS))
-        sqlfiles.run(conn, "quality/replace_dq_results.sql")
-        conn.unregister("dq_rows")
+SLICE = ["la_code", "extract_date", "table_name"]
+
+
+@dataclass(frozen=True)
+class Refresh:
+    validated: int  # extracts validated this run
+    removed: int  # extracts whose results were dropped (gone from staging)
+    failed: int  # failed expectations among those validated
+
+
+def refresh_table(conn, table: str) -> Refresh:
+    """Validate the extracts of staging.<table> whose inputs changed since their last validation
+    and store the results; drop the results of extracts no longer in staging."""
+    slices = table_slices(conn, table)
+    stale = slices.stale
+    rows: list[dict] = []
+    notes: list[dict] = []
+    failing: list[dict] = []
+    fingerprints = dict(zip(zip(stale["la_code"], pd.to_datetime(stale["extract_date"]).dt.date,
+                                strict=True), stale["fingerprint"], strict=True))  # fmt: skip
+    for v in validate_extracts(conn, table, stale):
+        rows.extend(result_rows(v))
+        base = {"la_code": v.la_code, "extract_date": v.extract_date, "table_name": table}
+        for r in v.results:
+            if r.note:
+                notes.append({**base, "expectation": r.expectation, "note": r.note})
+            failing.extend({**base, "expectation": r.expectation, "row_index": i}
+                           for i in r.failing_rows)  # fmt: skip
+    validated = [
+        {"la_code": la, "extract_date": d, "table_name": table, "fingerprint": fp}
+        for (la, d), fp in fingerprints.items()
+    ]
+    drop = [{"la_code": la, "extract_date": d, "table_name": table} for la, d in slices.gone]
+    drop += [{k: v[k] for k in SLICE} for v in validated]
+    frames = {
+        "dq_drop": _frame(drop, SLICE),
+        "dq_rows": _frame(rows, DQ_COLUMNS),
+        "dq_notes": _frame(notes, [*SLICE, "expectation", "note"]),
+        "dq_failing": _frame(failing, [*SLICE, "expectation", "row_index"]),
+        "dq_validated": _frame(validated, [*SLICE, "fingerprint"]),
+    }
+    for name, df in frames.items():
+        conn.register(name, df)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        sqlfiles.run(conn, "quality/delete_slices.sql")
+        sqlfiles.run(conn, "quality/insert_results.sql")
+        conn.execute(sqlfiles.render("quality/prune_dq_results.sql"), {"table": table})
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        for name in frames:
+            conn.unregister(name)
+    failed = sum(r["success"] is False for r in rows)
+    return Refresh(validated=len(validated), removed=len(slices.gone), failed=failed)
+
+
+def _stored_extract(conn, la_code: str, extract_date: date):
+    """One extract's stored results (by table, in suite order) and failing rows, for its report."""
+    params = {"la_code": la_code, "extract_date": extract_date}
+    failing: dict[tuple[str, str], list[int]] = {}
+    for table, name, index in sqlfiles_query(conn, "quality/extract_failing_rows.sql", params):
+        failing.setdefault((table, name), []).append(int(index))
+    stored: dict[str, dict[str, ExpectationResult]] = {}
+    for table, name, severity, success, evaluated, unexpected, pct, note in sqlfiles_query(
+        conn, "quality/extract_results.sql", params
+    ):
+        stored.setdefault(table, {})[name] = ExpectationResult(
+            table, name, severity, success, int(evaluated), int(unexpected), pct, note,
+            failing_rows=tuple(failing.get((table, name), ())),
+        )  # fmt: skip
+    by_table: dict[str, list[ExpectationResult]] = {}
+    for table in TABLES:
+        if table in stored:
+            by_table[table] = [stored[table][e.name] for e in load_suite(table).expectations
+                               if e.name in stored[table]]  # fmt: skip
+    return by_table
+
+
+def sqlfiles_query(conn, path: str, params: dict) -> list[tuple]:
+    return conn.execute(sqlfiles.render(path), params).fetchall()
+
+
+def _remove_report(la_code: str, extract_date: date) -> None:
+    folder = restricted_dir() / la_code / pd.Timestamp(extract_date).date().isoformat()
+    for name in (HTML_NAME, CSV_NAME):
+        (folder / name).unlink(missing_ok=True)
+    if folder.is_dir() and not any(folder.iterdir()):
+        shutil.rmtree(folder)
 
 
 @dg.multi_asset(
@@ -274,10 +481,11 @@ def write_dq_results(conn, rows: list[dict], validated: list[tuple[str, date, st
             DQ_RESULTS_KEY,
             group_name=GROUP,
             kinds={"duckdb"},
-            deps=[staging_key(t) for t in TABLES],
+            deps=[*(staging_key(t) for t in TABLES), POSTCODES_KEY],
             description="marts.dq_results: one row per expectation per extract (la_code, "
             "extract_date, table_name, expectation, severity, success, evaluated, unexpected, "
-            "unexpected_pct), so recording quality can be followed month by month.",
+            "unexpected_pct), so recording quality can be followed month by month. Only "
+            "extracts new or changed since their last validation are validated.",
         ),
         dg.AssetSpec(
             DQ_REPORTS_KEY,
@@ -287,7 +495,7 @@ def write_dq_results(conn, rows: list[dict], validated: list[tuple[str, date, st
             description="Per LA and extract: an HTML page of failed checks (counts, indicators "
             "affected, what to fix) and a CSV of the failing records, written to the restricted "
             "folder (CSC_RESTRICTED_DIR, default warehouse/restricted/) with owner-only "
-            "permissions. Never exported.",
+            "permissions. Never exported. Re-written only for re-validated extracts.",
         ),
     ],
     pool=POOL,
@@ -296,48 +504,58 @@ def write_dq_results(conn, rows: list[dict], validated: list[tuple[str, date, st
 def dq_results_and_reports(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, exports: ExportResource
 ):
-    rows: list[dict] = []
-    validated: list[tuple[str, date, str]] = []
-    by_extract: dict[tuple[str, date], dict[str, ExtractValidation]] = {}
+    validated = removed = 0
+    reports = removed_reports = failing_records = 0
     with duckdb.get_connection() as conn:
         for table in TABLES:
-            for v in validate_staging(conn, table):
-                rows.extend(result_rows(v))
-                validated.append((v.la_code, v.extract_date, table))
-                by_extract.setdefault((v.la_code, v.extract_date), {})[table] = v
-        write_dq_results(conn, rows, validated)
+            # extracts already validated by this table's checks are not validated again
+            refreshed = refresh_table(conn, table)
+            validated += refreshed.validated
+            removed += refreshed.removed
+        todo = sqlfiles.query(conn, "quality/report_extracts.sql")
+        for la_code, extract_date, present in todo:
+            params = {"la_code": la_code, "extract_date": extract_date}
+            if not present:
+                _remove_report(la_code, extract_date)
+                conn.execute(sqlfiles.render("quality/report_removed.sql"), params)
+                removed_reports += 1
+                continue
+            results = _stored_extract(conn, la_code, extract_date)
+            frames = {
+                t: _extract_frame(conn, t, la_code, extract_date)
+                for t, rs in results.items()
+                if any(r.failed and r.failing_rows for r in rs)
+            }
+            files = write_error_report(
+                la_code, extract_date, results, frames, export_dir=exports.root
+            )
+            conn.execute(sqlfiles.render("quality/report_written.sql"), params)
+            reports += 1
+            failing_records += files.failing_records
+        (row_count, extracts, failed_structural, failed_recording) = sqlfiles.query(
+            conn, "quality/dq_summary.sql"
+        )[0]
 
-    reports = 0
-    failing_records = 0
-    for (la_code, extract_date), tables in sorted(by_extract.items()):
-        files = write_error_report(
-            la_code,
-            extract_date,
-            {t: v.results for t, v in tables.items()},
-            {t: v.frame for t, v in tables.items()},
-            export_dir=exports.root,
-        )
-        reports += 1
-        failing_records += files.failing_records
-
-    failed = [r for r in rows if r["success"] is False]
     context.log.info(
-        f"{len(by_extract)} extract(s) validated; {len(failed)} failed expectation(s); "
-        f"{reports} error report(s) written"
+        f"{validated} extract table(s) validated this run, {removed} removed; {extracts} "
+        f"extract(s) in marts.dq_results; {reports} error report(s) written, "
+        f"{removed_reports} removed"
     )
     yield dg.MaterializeResult(
         asset_key=DQ_RESULTS_KEY,
         metadata={
-            "dagster/row_count": len(rows),
-            "extracts": len(by_extract),
-            "failed_structural": sum(r["severity"] == "structural" for r in failed),
-            "failed_recording": sum(r["severity"] == "recording" for r in failed),
+            "dagster/row_count": row_count,
+            "extracts": extracts,
+            "failed_structural": failed_structural,
+            "failed_recording": failed_recording,
+            "validated_this_run": validated,
         },
     )
     yield dg.MaterializeResult(
         asset_key=DQ_REPORTS_KEY,
         metadata={
             "reports": reports,
+            "reports_removed": removed_reports,
             "failing_records": failing_records,
             "folder": dg.MetadataValue.path(str(restricted_dir())),
         },

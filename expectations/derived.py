@@ -151,8 +151,11 @@ def _found(df: pd.DataFrame, ctx: ValidationContext, column: str) -> pd.Series |
         return None
     values = normalise_postcode(df[column])
     known = ctx.known_postcodes
-    # set lookups per row: Series.isin would copy the (possibly 2.7M-long) directory each call
-    ok = pd.Series([isinstance(v, str) and v in known for v in values], index=df.index)
+    # Look up each distinct postcode once (Series.isin on the directory itself would copy a
+    # possibly 2.7M-long set per call), then flag the rows vectorised.
+    distinct = values.dropna().unique()
+    found = [v for v in distinct if v in known]
+    ok = values.isin(found).fillna(False).astype(bool)
     return _applicable(ok, values.notna() & values.ne(""))
 
 

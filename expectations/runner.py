@@ -317,6 +317,175 @@ def validate_table(
     return [outcomes[e.name] for e in suite.expectations]
 
 
+# ---- many extracts in one Great Expectations run ----------------------------------------------
+
+_COLUMN_MAP = ("expect_column_values_to_",)
+_suite_cache: dict[tuple, Any] = {}
+
+
+def _cached_gx_suite(table_name: str, year: int | None, to_run: list[Expectation]):
+    key = (table_name, year, tuple(e.name for e in to_run))
+    with _gx_lock:
+        cached = _suite_cache.get(key)
+    if cached is None:
+        gx = _gx()["gx"]
+        cached = gx.ExpectationSuite(name=f"{table_name}_{year}_{len(_suite_cache)}")
+        for exp in to_run:
+            cached.add_expectation(_gx_expectation(exp, year))
+        with _gx_lock:
+            _suite_cache[key] = cached
+    return cached
+
+
+def _slice_missing(exp: Expectation, res: dict, work: pd.DataFrame) -> int | None:
+    """The `missing_count` GX reports for one slice of the batch, or None if unknown."""
+    if "missing_count" not in res:
+        return 0
+    kw = exp.kwargs
+    if exp.kind == "derived":
+        return int(work[_DERIVED_PREFIX + exp.name].isna().sum())
+    if exp.expect.startswith(_COLUMN_MAP) and "column" in kw:
+        return int(work[kw["column"]].isna().sum())
+    if "column_A" in kw and "column_B" in kw:
+        a, b = work[kw["column_A"]].isna(), work[kw["column_B"]].isna()
+        mode = kw.get("ignore_row_if", "both_values_are_missing")
+        if mode == "either_value_is_missing":
+            return int((a | b).sum())
+        if mode == "both_values_are_missing":
+            return int((a & b).sum())
+    return None
+
+
+def _split(
+    exp: Expectation, gx_result, works: list[pd.DataFrame], offsets: list[int]
+) -> list[ExpectationResult] | None:
+    """One batch result split into one result per slice; None when it cannot be split exactly
+    (the caller then validates the slices one by one)."""
+    info = gx_result.exception_info or {}
+    raised = info.get("raised_exception") if isinstance(info, dict) else False
+    if not raised and isinstance(info, dict):
+        raised = any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
+    if raised or "mostly" in exp.kwargs:
+        return None
+    if exp.expect == "expect_table_columns_to_match_set":
+        # a property of the table's columns: the same for every slice
+        return [
+            _from_gx(exp, gx_result, w["row_number"] if "row_number" in w.columns else None)
+            for w in works
+        ]
+    res = gx_result.result or {}
+    indices = [int(i) for i in (res.get("unexpected_index_list") or [])]
+    total_unexpected = int(res.get("unexpected_count", 0) or 0)
+    if len(indices) != total_unexpected or int(res.get("element_count", -1)) != offsets[-1]:
+        return None
+    bounds = pd.Series(indices, dtype="int64")
+    positions = pd.Index(offsets[1:]).searchsorted(bounds, side="right") if indices else []
+    per_slice: list[list[int]] = [[] for _ in works]
+    for index, slice_no in zip(indices, positions, strict=True):
+        per_slice[slice_no].append(index - offsets[slice_no])
+    out: list[ExpectationResult] = []
+    missing_total = 0
+    for work, local in zip(works, per_slice, strict=True):
+        missing = _slice_missing(exp, res, work)
+        if missing is None:
+            return None
+        missing_total += missing
+        evaluated = len(work) - missing
+        unexpected = len(local)
+        numbers: tuple[int, ...] = ()
+        if "row_number" in work.columns and local:
+            numbers = tuple(int(n) for n in work["row_number"].iloc[local] if pd.notna(n))
+        out.append(
+            ExpectationResult(
+                table_name=exp.table,
+                expectation=exp.name,
+                severity=exp.severity,
+                success=unexpected == 0,
+                evaluated=evaluated,
+                unexpected=unexpected,
+                unexpected_pct=(100.0 * unexpected / evaluated) if evaluated else None,
+                failing_rows=tuple(local),
+                failing_row_numbers=numbers,
+            )
+        )
+    if missing_total != int(res.get("missing_count", 0) or 0):
+        return None
+    if bool(gx_result.success) != all(r.success for r in out):
+        return None
+    return out
+
+
+def validate_tables(
+    table_name: str,
+    slices: list[tuple[pd.DataFrame, ValidationContext | None]],
+    *,
+    suite: Suite | None = None,
+) -> list[list[ExpectationResult]]:
+    """Validate many extracts of one table, each with its own context: the same results as
+    `validate_table` on each, but one Great Expectations run per collection year (the code lists
+    differ by year) instead of one per extract. Derived rules are computed per extract (they
+    compare rows of one extract only); GX's unexpected rows are split back by extract."""
+    suite = suite or load_suite(table_name)
+    prepared = []
+    for df, context in slices:
+        ctx = (context or ValidationContext()).for_table(df)
+        work = df.reset_index(drop=True)
+        outcomes: dict[str, ExpectationResult] = {}
+        derived_cols: dict[str, pd.Series] = {}
+        to_run: list[Expectation] = []
+        for exp in suite.expectations:
+            if exp.kind == "types":
+                outcomes[exp.name] = _types_result(exp, work)
+                continue
+            needed = exp.required_columns()
+            if exp.kind == "derived":
+                needed = needed + RULES[exp.derived].requires
+            if exp.expect == "expect_table_columns_to_match_set":
+                needed = ()
+            absent = sorted({c for c in needed if c not in work.columns})
+            if absent:
+                outcomes[exp.name] = _not_evaluated(exp, f"column missing: {', '.join(absent)}")
+                continue
+            if exp.kind == "derived":
+                values = RULES[exp.derived].fn(work, ctx, **exp.kwargs)
+                if values is None:
+                    outcomes[exp.name] = _not_evaluated(exp, "input not supplied")
+                    continue
+                derived_cols[_DERIVED_PREFIX + exp.name] = values.astype("boolean")
+            to_run.append(exp)
+        batch_df = work.assign(**derived_cols) if derived_cols else work
+        prepared.append((ctx, batch_df, outcomes, to_run))
+
+    groups: dict[tuple, list[int]] = {}
+    for i, (ctx, _, _, to_run) in enumerate(prepared):
+        if to_run:
+            key = (ctx.collection_year, tuple(e.name for e in to_run))
+            groups.setdefault(key, []).append(i)
+    for (year, _names), members in groups.items():
+        to_run = prepared[members[0]][3]
+        works = [prepared[i][1] for i in members]
+        offsets = [0]
+        for w in works:
+            offsets.append(offsets[-1] + len(w))
+        combined = pd.concat(works, ignore_index=True) if len(works) > 1 else works[0]
+        gx_suite = _cached_gx_suite(table_name, year, to_run)
+        batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": combined})
+        validation = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
+        by_name = {r.expectation_config.meta.get("dq_expectation"): r for r in validation.results}
+        for exp in to_run:
+            split = _split(exp, by_name[exp.name], works, offsets)
+            if split is None:  # cannot split exactly: validate each slice on its own
+                for i in members:
+                    ctx, work, outcomes, _ = prepared[i]
+                    one = validate_table(table_name, work, ctx, suite=suite)
+                    outcomes[exp.name] = next(r for r in one if r.expectation == exp.name)
+                continue
+            for i, result in zip(members, split, strict=True):
+                prepared[i][2][exp.name] = result
+
+    return [[outcomes[e.name] for e in suite.expectations] for _, _, outcomes, _ in prepared]
+
+
 def summarise(results: Iterable[ExpectationResult]) -> dict[str, int]:
     """Counts for logs: how many expectations passed, failed, were not evaluated."""
     results = list(results)
