@@ -121,7 +121,9 @@ def population_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResour
         )
     with duckdb.get_connection() as conn:
         loaded, rejected = population.load_population(conn, path)
-        (las,) = conn.execute("SELECT count(DISTINCT la_code) FROM reference.population").fetchall()[0]
+        (las,) = conn.execute(
+            "SELECT count(DISTINCT la_code) FROM reference.population"
+        ).fetchall()[0]
     return dg.MaterializeResult(
         metadata={"dagster/row_count": loaded, "rows_rejected": rejected, "las": las}
     )

@@ -35,13 +35,7 @@ def stage_table(conn: duckdb.DuckDBPyConnection, name: str) -> int:
     (before,) = conn.execute(
         "SELECT count(*) FROM staging.staged_files WHERE table_name = ?", [name]
     ).fetchall()[0]
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        sqlfiles.run(conn, "staging/stage_table.sql", t=table(name))
-        conn.execute("COMMIT")
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
+    sqlfiles.run_in_transaction(conn, "staging/stage_table.sql", t=table(name))
     (after,) = conn.execute(
         "SELECT count(*) FROM staging.staged_files WHERE table_name = ?", [name]
     ).fetchall()[0]
@@ -64,13 +58,7 @@ def build_history(conn: duckdb.DuckDBPyConnection, name: str) -> dict[str, int]:
     create_staging_schema(conn)
     sqlfiles.run(conn, "staging/create_table.sql", t=table(name))
     sqlfiles.run(conn, "history/create_history.sql")
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        sqlfiles.run(conn, "history/build_table.sql", t=table(name))
-        conn.execute("COMMIT")
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
+    sqlfiles.run_in_transaction(conn, "history/build_table.sql", t=table(name))
     rows = conn.execute(
         "SELECT rule, count(*) FROM history.repairs WHERE table_name = ? "
         "GROUP BY rule ORDER BY rule",

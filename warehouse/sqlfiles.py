@@ -28,6 +28,17 @@ def run(conn: duckdb.DuckDBPyConnection, relative_path: str, **params: Any) -> N
     conn.execute(render(relative_path, **params))
 
 
+def run_in_transaction(conn: duckdb.DuckDBPyConnection, relative_path: str, **params: Any) -> None:
+    """Execute a SQL file all or nothing: a failure leaves the tables as they were."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        run(conn, relative_path, **params)
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def query(conn: duckdb.DuckDBPyConnection, relative_path: str, **params: Any) -> list[tuple]:
     """Execute a single-query SQL file and fetch all rows before the connection is reused."""
     return conn.execute(render(relative_path, **params)).fetchall()
