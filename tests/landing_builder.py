@@ -7,7 +7,8 @@ from pathlib import Path
 
 from warehouse.schema import table
 
-TINY_VALID = Path(__file__).resolve().parents[2] / "shared" / "examples" / "tiny903_valid_2024_25"
+# The DfE-valid tiny extract from the project brief (4 children in Leeds, 2024/25).
+TINY_VALID = Path(__file__).resolve().parent / "fixtures" / "tiny903_valid_2024_25"
 
 
 def extract_dir(landing: Path, la_code: str, extract_date: str) -> Path:

@@ -9,7 +9,7 @@ import dagster as dg
 from tests.test_indicators_support import LA, add, child, episode, postcode_frame, start
 from warehouse import catalogue, postcodes
 
-SPEC = Path("/work/shared/spec/indicators.md")
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "indicators.md"
 
 
 def test_every_spec_id_is_in_the_catalogue():

@@ -20,7 +20,7 @@ from expectations.runner import ValidationContext, validate_table
 
 pytestmark = pytest.mark.validator
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "tiny903_valid_2024_25"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "tiny903_valid_2024_25"
 LA = "E08000035"
 EXTRACT = date(2025, 3, 31)  # the 2024/25 annual return
 COLLECTION_YEAR = "2025"
