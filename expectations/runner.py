@@ -337,6 +337,20 @@ def _cached_gx_suite(table_name: str, year: int | None, to_run: list[Expectation
     return cached
 
 
+_resolved_cache: dict[tuple, str] = {}
+
+
+def _resolved(exp: Expectation, year: int | None) -> str:
+    key = (exp.table, exp.name, year)
+    if key not in _resolved_cache:
+        _resolved_cache[key] = repr({k: _resolve(v, year) for k, v in exp.kwargs.items()})
+    return _resolved_cache[key]
+
+
+def _signature(to_run: list[Expectation], year: int | None) -> tuple:
+    return tuple((e.name, _resolved(e, year)) for e in to_run)
+
+
 def _slice_missing(exp: Expectation, res: dict, work: pd.DataFrame) -> int | None:
     """The `missing_count` GX reports for one slice of the batch, or None if unknown."""
     if "missing_count" not in res:
@@ -456,12 +470,14 @@ def validate_tables(
         batch_df = work.assign(**derived_cols) if derived_cols else work
         prepared.append((ctx, batch_df, outcomes, to_run))
 
+    # Extracts share a GX run when their expectations resolve to the same arguments: code lists
+    # change only in some collection years, so most years share one run.
     groups: dict[tuple, list[int]] = {}
     for i, (ctx, _, _, to_run) in enumerate(prepared):
         if to_run:
-            key = (ctx.collection_year, tuple(e.name for e in to_run))
-            groups.setdefault(key, []).append(i)
-    for (year, _names), members in groups.items():
+            groups.setdefault(_signature(to_run, ctx.collection_year), []).append(i)
+    for members in groups.values():
+        year = prepared[members[0]][0].collection_year
         to_run = prepared[members[0]][3]
         works = [prepared[i][1] for i in members]
         offsets = [0]
