@@ -213,3 +213,32 @@ def test_postcodes_accept_a_series_in_any_spacing():
 
     postcodes = pd.Series(["LS178JH", "ls12 2rh", "LS13XH", "BD88AR"])
     assert failures(run(clean_episodes(), postcodes=postcodes)) == {}
+
+
+def test_many_extracts_in_one_run_match_one_at_a_time():
+    """One GX run over extracts of several collection years (different PLACE code lists) and
+    with different Header rows gives each extract what validate_table gives it alone."""
+    from expectations.runner import validate_tables
+
+    faulty = clean_episodes()
+    faulty[0] = {**faulty[0], "PLACE": "Z9", "PL_POST": "ZZ1 1ZZ"}
+    faulty.append(dict(faulty[1], PLACE="U4"))  # same key, different contents
+    cases = [
+        (clean_episodes(), date(2025, 3, 31), HEADER),
+        (faulty, date(2019, 3, 31), HEADER),
+        (faulty, date(2025, 6, 30), HEADER[:1]),
+        (clean_episodes(), date(2016, 3, 31), HEADER),
+    ]
+    slices = []
+    for records, extract, header in cases:
+        df = frame_from_records("episodes", records, extract_date=extract)
+        ctx = ValidationContext(
+            known_postcodes=POSTCODES,
+            header=frame_from_records("header", header, extract_date=extract),
+        )
+        slices.append((df, ctx))
+    batch = validate_tables("episodes", slices)
+    assert batch == [validate_table("episodes", df, ctx) for df, ctx in slices]
+    assert [r.failing_row_numbers for r in batch[1] if r.failed] == [
+        r.failing_row_numbers for r in validate_table("episodes", *slices[1]) if r.failed
+    ]

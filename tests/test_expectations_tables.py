@@ -126,3 +126,35 @@ def test_duplicate_keys_are_structural(table, key):
     results = {r.expectation: r for r in validate_table(table, exact)}
     assert results[key].success is True
     assert results["no_duplicate_rows"].unexpected == 1
+
+
+FAULTS = [
+    ("reviews", 0, {"REVIEW_CODE": "PN9"}),
+    ("missing", 1, {"MIS_START": "01/07/2023", "MIS_END": "01/06/2023"}),
+    ("oc3", 0, {"ACTIV": "0"}),
+    ("ad1", 0, {"DATE_MATCH": "01/01/2023"}),
+]
+
+
+@pytest.mark.parametrize("table,row,change", FAULTS)
+def test_many_extracts_in_one_run_match_one_at_a_time(table, row, change):
+    """validate_tables (one GX run for many extracts) gives each extract exactly the results
+    validate_table gives it alone: counts, failing rows and row numbers."""
+    from expectations.runner import validate_tables
+
+    faulty = [dict(r) for r in CLEAN[table]]
+    faulty[row] = {**faulty[row], **change}
+    blanks = [{k: (None if k not in ("CHILD",) else v) for k, v in r.items()}
+              for r in CLEAN[table]]  # fmt: skip
+    slices = [
+        frame_from_records(table, CLEAN[table], "E1", date(2025, 3, 31)),
+        frame_from_records(table, faulty, "E1", date(2024, 3, 31)),
+        frame_from_records(table, faulty + CLEAN[table], "E2", date(2025, 3, 31)),
+        frame_from_records(table, blanks, "E3", date(2016, 3, 31)),
+    ]
+    batch = validate_tables(table, [(df, ValidationContext()) for df in slices])
+    assert batch == [validate_table(table, df, ValidationContext()) for df in slices]
+    assert [r.failing_row_numbers for r in batch[2] if r.failed] == [
+        r.failing_row_numbers for r in validate_table(table, slices[2]) if r.failed
+    ]
+    assert any(r.failed for r in batch[1])

@@ -249,3 +249,128 @@ def test_csv_cells_cannot_start_a_formula(tmp_path):
     )
     rows = pd.read_csv(files.csv, dtype=str)
     assert rows.loc[rows["rule"] == "place_valid", "value"].tolist() == ["'=HYPERLINK(1)"]
+
+
+# ---- incremental validation --------------------------------------------------------------------
+
+
+def _dq_assets(warehouse_path, tmp_path):
+    result = dg.materialize(
+        [*stub_staging_assets(), quality.dq_results_and_reports],
+        resources=resources(warehouse_path, tmp_path),
+        selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY),
+    )
+    assert result.success
+    return {
+        m.asset_key.path[-1]: {k: v.value for k, v in m.metadata.items()}
+        for m in (e.event_specific_data.materialization
+                  for e in result.get_asset_materialization_events())
+    }  # fmt: skip
+
+
+def _replace_extract(conn, table, records, extract_date):
+    conn.execute(f"DELETE FROM staging.{table} WHERE extract_date = ?", [extract_date])
+    if records:
+        conn.register("frame", frame_from_records(table, records, LA, extract_date))
+        conn.execute(f"INSERT INTO staging.{table} SELECT * FROM frame")
+        conn.unregister("frame")
+
+
+def _dq_rows(conn):
+    return conn.execute("SELECT * FROM marts.dq_results ORDER BY ALL").fetchall()
+
+
+def test_unchanged_staging_is_not_validated_again(warehouse_path, tmp_path, restricted):
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, _episodes_with_faults())
+    first = _dq_assets(warehouse_path, tmp_path)
+    assert first["dq_results"]["validated_this_run"] == 4  # 2 extracts x (header, episodes)
+    assert first["dq_error_reports"]["reports"] == 2
+    report = restricted / LA / MARCH.isoformat() / CSV_NAME
+    written = report.stat().st_mtime_ns
+    with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+        before = _dq_rows(conn)
+
+    second = _dq_assets(warehouse_path, tmp_path)
+    assert second["dq_results"]["validated_this_run"] == 0
+    assert second["dq_error_reports"]["reports"] == 0
+    assert report.stat().st_mtime_ns == written
+    with duckdb.connect(str(warehouse_path)) as conn:
+        assert _dq_rows(conn) == before
+        assert all(quality.refresh_table(conn, t).validated == 0 for t in quality.TABLES)
+
+
+def test_checks_and_results_share_one_validation(warehouse_path, tmp_path, restricted):
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, _episodes_with_faults())
+    checks = quality.checks_for("episodes")
+    result = dg.materialize(
+        [*stub_staging_assets(), checks],
+        resources=resources(warehouse_path, tmp_path),
+        selection=dg.AssetSelection.checks(*checks.check_keys),
+    )
+    assert result.success
+    # the checks stored their validation: the dq_results asset validates only the Header
+    after = _dq_assets(warehouse_path, tmp_path)
+    assert after["dq_results"]["validated_this_run"] == 2
+    assert after["dq_error_reports"]["reports"] == 2
+    csv_rows = pd.read_csv(restricted / LA / MARCH.isoformat() / CSV_NAME, dtype=str)
+    assert csv_rows.loc[csv_rows["rule"] == "place_valid", "value"].tolist() == ["Z9"]
+
+
+def test_changed_extract_is_revalidated(warehouse_path, tmp_path, restricted):
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, EPISODES)
+    _dq_assets(warehouse_path, tmp_path)
+    march_report = restricted / LA / MARCH.isoformat() / CSV_NAME
+    march_written = march_report.stat().st_mtime_ns
+
+    with duckdb.connect(str(warehouse_path)) as conn:
+        _replace_extract(conn, "episodes", _episodes_with_faults(), APRIL)
+        assert quality.refresh_table(conn, "header").validated == 0
+        assert quality.refresh_table(conn, "episodes").validated == 1
+        rows = conn.execute(
+            "SELECT extract_date, success, unexpected FROM marts.dq_results "
+            "WHERE table_name = 'episodes' AND expectation = 'place_valid' ORDER BY extract_date"
+        ).fetchall()
+    assert rows == [(MARCH, True, 0), (APRIL, False, 1)]
+    after = _dq_assets(warehouse_path, tmp_path)
+    assert after["dq_results"]["validated_this_run"] == 0
+    assert after["dq_error_reports"]["reports"] == 1  # April only
+    assert march_report.stat().st_mtime_ns == march_written
+    april = pd.read_csv(restricted / LA / APRIL.isoformat() / CSV_NAME, dtype=str)
+    assert april.loc[april["rule"] == "place_valid", "value"].tolist() == ["Z9"]
+
+    # a change to the Header re-validates that extract's Episodes (they read its Header)
+    with duckdb.connect(str(warehouse_path)) as conn:
+        _replace_extract(conn, "header", HEADER[:1], MARCH)
+        assert quality.refresh_table(conn, "episodes").validated == 1
+        (ok,) = conn.execute(
+            "SELECT success FROM marts.dq_results WHERE table_name = 'episodes' "
+            "AND expectation = 'child_in_header' AND extract_date = ?",
+            [MARCH],
+        ).fetchone()
+    assert ok is False
+
+
+def test_removed_extract_leaves_results_and_reports(warehouse_path, tmp_path, restricted):
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, _episodes_with_faults())
+    _dq_assets(warehouse_path, tmp_path)
+    april = restricted / LA / APRIL.isoformat()
+    assert (april / HTML_NAME).exists()
+
+    with duckdb.connect(str(warehouse_path)) as conn:
+        for table in ("header", "episodes"):
+            _replace_extract(conn, table, [], APRIL)
+    after = _dq_assets(warehouse_path, tmp_path)
+    assert after["dq_results"]["validated_this_run"] == 0
+    assert after["dq_error_reports"]["reports_removed"] == 1
+    assert not april.exists()
+    assert (restricted / LA / MARCH.isoformat() / HTML_NAME).exists()
+    with duckdb.connect(str(warehouse_path), read_only=True) as conn:
+        dates = conn.execute("SELECT DISTINCT extract_date FROM marts.dq_results").fetchall()
+        (left,) = conn.execute(
+            "SELECT count(*) FROM quality.failing_rows WHERE extract_date = ?", [APRIL]
+        ).fetchone()
+    assert dates == [(MARCH,)] and left == 0
