@@ -111,11 +111,13 @@ def _suite_version(table: str) -> str:
 def _inputs_version(conn, table: str) -> str:
     version = _suite_version(table)
     if table == "episodes":
-        from warehouse.postcodes import loaded_version
+        # The directory is the package's, read from reference.postcodes or (before that is
+        # loaded) from the package itself: its version decides the results.
+        from warehouse.postcodes import loaded_version, package_version
 
-        postcodes = "absent"
+        postcodes = package_version()
         if _exists(conn, "reference", "postcodes"):
-            postcodes = loaded_version(conn) or "present"
+            postcodes = loaded_version(conn) or "loaded"
         version = f"{version}|postcodes={postcodes}"
     return version
 
