@@ -31,6 +31,12 @@ class DerivedRule:
 
 
 RULES: dict[str, DerivedRule] = {}
+# Rules that read nothing but the row itself (and the shared postcode directory): computed once
+# over many extracts' rows. Rules keyed within an extract take `by` (the extract's column) instead.
+ROW_RULES = {"rec_iff_dec", "home_post_present", "pl_post_present", "home_post_found",
+             "pl_post_found", "home_differs_from_placement", "died_or_home_no_activity",
+             "in_touch_has_activity"}  # fmt: skip
+KEYED_RULES = {"key_unique", "no_duplicate_rows"}
 
 
 def rule(*requires: str) -> Callable[[RuleFn], RuleFn]:
@@ -211,12 +217,16 @@ def _content_columns(df: pd.DataFrame) -> list[str]:
 
 
 @rule()
-def key_unique(df: pd.DataFrame, ctx: ValidationContext, key: list[str]) -> pd.Series:
+def key_unique(
+    df: pd.DataFrame, ctx: ValidationContext, key: list[str], by: tuple[str, ...] = ()
+) -> pd.Series:
     """No two rows of an extract share a key with different contents: which one is right is
     unknowable, so the key is unusable. Exact copies are left to `no_duplicate_rows` (history
-    rule H2 keeps one of them, losing nothing)."""
+    rule H2 keeps one of them, losing nothing). `by`: columns telling extracts apart when `df`
+    holds several (the rule is then computed for all of them at once)."""
+    key = [*by, *key]
     usable = df[key].notna().all(axis=1)
-    sub = df.loc[usable, _content_columns(df)].astype("string").fillna("\x00")
+    sub = df.loc[usable, [*by, *_content_columns(df)]].astype("string").fillna("\x00")
     variants = sub.drop_duplicates().groupby(key, dropna=False).size()
     conflicting = variants[variants > 1].index
     keys = pd.MultiIndex.from_frame(sub[key]) if len(key) > 1 else pd.Index(sub[key[0]])
@@ -227,8 +237,10 @@ def key_unique(df: pd.DataFrame, ctx: ValidationContext, key: list[str]) -> pd.S
 
 
 @rule()
-def no_duplicate_rows(df: pd.DataFrame, ctx: ValidationContext, key: list[str]) -> pd.Series:
+def no_duplicate_rows(
+    df: pd.DataFrame, ctx: ValidationContext, key: list[str], by: tuple[str, ...] = ()
+) -> pd.Series:
     """A row that repeats an earlier row of the extract exactly (the copies are flagged, not the
-    first occurrence)."""
-    content = df[_content_columns(df)].astype("string").fillna("\x00")
+    first occurrence). `by` as for key_unique."""
+    content = df[[*by, *_content_columns(df)]].astype("string").fillna("\x00")
     return _bool(~content.duplicated(keep="first"), df.index)

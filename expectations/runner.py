@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from expectations.derived import RULES
+from expectations.derived import KEYED_RULES, ROW_RULES, RULES
 from expectations.suites import Expectation, Suite, code_list, load_suite
 
 # Columns GX validates for a derived rule are named after it; they never leave this module.
@@ -429,6 +429,9 @@ def _split(
     return out
 
 
+_SLICE = _DERIVED_PREFIX + "slice"
+
+
 def validate_tables(
     table_name: str,
     slices: list[tuple[pd.DataFrame, ValidationContext | None]],
@@ -436,9 +439,12 @@ def validate_tables(
     suite: Suite | None = None,
 ) -> list[list[ExpectationResult]]:
     """Validate many extracts of one table, each with its own context: the same results as
-    `validate_table` on each, but one Great Expectations run per collection year (the code lists
-    differ by year) instead of one per extract. Derived rules are computed per extract (they
-    compare rows of one extract only); GX's unexpected rows are split back by extract."""
+    `validate_table` on each, but one Great Expectations run for all extracts whose expectations
+    resolve alike (code lists differ only in some collection years) instead of one per extract.
+    Derived rules that read one row, or group rows by a key within the extract, are computed once
+    over all the extracts (vectorised, the extract as part of the key); those needing the
+    extract's own inputs (Header, code lists, child ordering) per extract. GX's unexpected rows
+    are split back by extract."""
     suite = suite or load_suite(table_name)
     prepared = []
     for df, context in slices:
@@ -447,6 +453,7 @@ def validate_tables(
         outcomes: dict[str, ExpectationResult] = {}
         derived_cols: dict[str, pd.Series] = {}
         to_run: list[Expectation] = []
+        deferred: list[Expectation] = []
         for exp in suite.expectations:
             if exp.kind == "types":
                 outcomes[exp.name] = _types_result(exp, work)
@@ -461,6 +468,13 @@ def validate_tables(
                 outcomes[exp.name] = _not_evaluated(exp, f"column missing: {', '.join(absent)}")
                 continue
             if exp.kind == "derived":
+                if exp.derived in KEYED_RULES or (
+                    exp.derived in ROW_RULES
+                    and not (exp.derived.endswith("_found") and ctx.known_postcodes is None)
+                ):
+                    deferred.append(exp)  # computed over the whole group below
+                    to_run.append(exp)
+                    continue
                 values = RULES[exp.derived].fn(work, ctx, **exp.kwargs)
                 if values is None:
                     outcomes[exp.name] = _not_evaluated(exp, "input not supplied")
@@ -468,38 +482,58 @@ def validate_tables(
                 derived_cols[_DERIVED_PREFIX + exp.name] = values.astype("boolean")
             to_run.append(exp)
         batch_df = work.assign(**derived_cols) if derived_cols else work
-        prepared.append((ctx, batch_df, outcomes, to_run))
+        prepared.append((ctx, batch_df, outcomes, to_run, deferred))
 
-    # Extracts share a GX run when their expectations resolve to the same arguments: code lists
-    # change only in some collection years, so most years share one run.
     groups: dict[tuple, list[int]] = {}
-    for i, (ctx, _, _, to_run) in enumerate(prepared):
+    for i, (ctx, _, _, to_run, deferred) in enumerate(prepared):
         if to_run:
-            groups.setdefault(_signature(to_run, ctx.collection_year), []).append(i)
+            # the postcode directory is shared by the group's row rules
+            shared = id(ctx.known_postcodes) if any(
+                e.derived.endswith("_found") for e in deferred
+            ) else None
+            key = (_signature(to_run, ctx.collection_year), shared)
+            groups.setdefault(key, []).append(i)
     for members in groups.values():
-        year = prepared[members[0]][0].collection_year
+        ctx0 = prepared[members[0]][0]
+        year = ctx0.collection_year
         to_run = prepared[members[0]][3]
-        works = [prepared[i][1] for i in members]
+        deferred = prepared[members[0]][4]
         offsets = [0]
-        for w in works:
-            offsets.append(offsets[-1] + len(w))
-        combined = pd.concat(works, ignore_index=True) if len(works) > 1 else works[0]
+        for i in members:
+            offsets.append(offsets[-1] + len(prepared[i][1]))
+        frames = [prepared[i][1] for i in members]
+        combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if deferred:
+            slice_ids = pd.Series(
+                pd.RangeIndex(len(members)).repeat([len(f) for f in frames]), dtype="int64"
+            )
+            keyed = combined.assign(**{_SLICE: slice_ids.to_numpy()})
+            extra = {}
+            for exp in deferred:
+                kwargs = dict(exp.kwargs)
+                if exp.derived in KEYED_RULES:
+                    kwargs["by"] = (_SLICE,)
+                values = RULES[exp.derived].fn(keyed, ctx0, **kwargs)
+                extra[_DERIVED_PREFIX + exp.name] = values.astype("boolean")
+            combined = combined.assign(**extra)
+        works = [combined.iloc[offsets[k] : offsets[k + 1]] for k in range(len(members))]
         gx_suite = _cached_gx_suite(table_name, year, to_run)
         batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": combined})
         validation = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
         by_name = {r.expectation_config.meta.get("dq_expectation"): r for r in validation.results}
         for exp in to_run:
             split = _split(exp, by_name[exp.name], works, offsets)
-            if split is None:  # cannot split exactly: validate each slice on its own
+            if split is None:  # cannot split exactly: validate each extract on its own
                 for i in members:
-                    ctx, work, outcomes, _ = prepared[i]
-                    one = validate_table(table_name, work, ctx, suite=suite)
+                    ctx, work, outcomes, _, _ = prepared[i]
+                    plain = work[[c for c in work.columns if not c.startswith(_DERIVED_PREFIX)]]
+                    one = validate_table(table_name, plain, ctx, suite=suite)
                     outcomes[exp.name] = next(r for r in one if r.expectation == exp.name)
                 continue
             for i, result in zip(members, split, strict=True):
                 prepared[i][2][exp.name] = result
 
-    return [[outcomes[e.name] for e in suite.expectations] for _, _, outcomes, _ in prepared]
+    return [[outcomes[e.name] for e in suite.expectations] for _, _, outcomes, _, _ in prepared]
 
 
 def summarise(results: Iterable[ExpectationResult]) -> dict[str, int]:
