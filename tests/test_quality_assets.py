@@ -374,3 +374,20 @@ def test_removed_extract_leaves_results_and_reports(warehouse_path, tmp_path, re
             "SELECT count(*) FROM quality.failing_rows WHERE extract_date = ?", [APRIL]
         ).fetchone()
     assert dates == [(MARCH,)] and left == 0
+
+
+def test_table_leaving_an_extract_rewrites_its_report(warehouse_path, tmp_path, restricted):
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, EPISODES, _episodes_with_faults())
+    _dq_assets(warehouse_path, tmp_path)
+    april = restricted / LA / APRIL.isoformat() / CSV_NAME
+    assert "place_valid" in set(pd.read_csv(april, dtype=str)["rule"])
+
+    with duckdb.connect(str(warehouse_path)) as conn:
+        _replace_extract(conn, "episodes", [], APRIL)  # April's Episodes file left; Header stays
+    after = _dq_assets(warehouse_path, tmp_path)
+    assert after["dq_results"]["validated_this_run"] == 0
+    assert after["dq_error_reports"]["reports"] == 1
+    assert pd.read_csv(april, dtype=str).empty  # no Episodes failures reported any more
+    html = (restricted / LA / APRIL.isoformat() / HTML_NAME).read_text()
+    assert "place_valid" not in html
