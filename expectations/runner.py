@@ -264,6 +264,16 @@ def _from_gx(exp: Expectation, gx_result, row_numbers: pd.Series | None) -> Expe
     )
 
 
+def _absent_columns(exp: Expectation, columns) -> list[str]:
+    """Columns an expectation (and its derived rule) reads that the frame lacks."""
+    if exp.expect == "expect_table_columns_to_match_set":
+        return []
+    needed = exp.required_columns()
+    if exp.kind == "derived":
+        needed = needed + RULES[exp.derived].requires
+    return sorted({c for c in needed if c not in columns})
+
+
 def validate_table(
     table_name: str,
     df: pd.DataFrame,
@@ -284,12 +294,7 @@ def validate_table(
         if exp.kind == "types":
             outcomes[exp.name] = _types_result(exp, work)
             continue
-        needed = exp.required_columns()
-        if exp.kind == "derived":
-            needed = needed + RULES[exp.derived].requires
-        if exp.expect == "expect_table_columns_to_match_set":
-            needed = ()
-        absent = sorted({c for c in needed if c not in work.columns})
+        absent = _absent_columns(exp, work.columns)
         if absent:
             outcomes[exp.name] = _not_evaluated(exp, f"column missing: {', '.join(absent)}")
             continue
@@ -458,12 +463,7 @@ def validate_tables(
             if exp.kind == "types":
                 outcomes[exp.name] = _types_result(exp, work)
                 continue
-            needed = exp.required_columns()
-            if exp.kind == "derived":
-                needed = needed + RULES[exp.derived].requires
-            if exp.expect == "expect_table_columns_to_match_set":
-                needed = ()
-            absent = sorted({c for c in needed if c not in work.columns})
+            absent = _absent_columns(exp, work.columns)
             if absent:
                 outcomes[exp.name] = _not_evaluated(exp, f"column missing: {', '.join(absent)}")
                 continue
