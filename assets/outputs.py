@@ -7,11 +7,10 @@ Every asset here opens the DuckDB file, so all of them queue on the `duckdb_ware
 
 import dagster as dg
 
-from assets.resources import ExportResource, WarehouseResource
+from assets.resources import WAREHOUSE_POOL, ExportResource, WarehouseResource
 from warehouse import analyst
 from warehouse import exports as export_files  # `exports` is the resource's parameter name
 
-POOL = "duckdb_warehouse"
 INDICATOR_VALUES = dg.AssetKey(["marts", "indicator_values"])
 INDICATOR_CATALOGUE = dg.AssetKey(["marts", "indicator_catalogue"])
 DQ_RESULTS = dg.AssetKey(["marts", "dq_results"])
@@ -46,7 +45,7 @@ class ExportConfig(dg.Config):
         for key, upstream in EXPORT_KEYS.values()
     ],
     name="parquet_exports",
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
 )
 def parquet_exports(
     context: dg.AssetExecutionContext,
@@ -121,7 +120,7 @@ DESCRIPTIONS_KEY = dg.AssetKey(["analyst", "table_descriptions"])
         )
     ],
     name="analyst_layer",
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
 )
 def analyst_layer(duckdb: WarehouseResource):
     with duckdb.get_connection() as conn:

@@ -26,7 +26,7 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.resources import ExportResource
+from assets.resources import WAREHOUSE_POOL, ExportResource
 from expectations import derived, runner
 from expectations.report import CSV_NAME, HTML_NAME, restricted_dir, write_error_report
 from expectations.runner import ExpectationResult, ValidationContext, validate_tables
@@ -34,7 +34,6 @@ from expectations.suites import CODE_LISTS_FILE, SUITES_DIR, TABLES, Expectation
 from warehouse import sqlfiles
 
 GROUP = "quality"
-POOL = "duckdb_warehouse"
 DQ_RESULTS_KEY = dg.AssetKey(["marts", "dq_results"])
 DQ_REPORTS_KEY = dg.AssetKey(["outputs", "dq_error_reports"])
 POSTCODES_KEY = dg.AssetKey(["reference", "postcodes"])
@@ -313,7 +312,7 @@ def build_quality_checks(table: str) -> dg.AssetChecksDefinition:
         description=f"Great Expectations suite expectations/suites/{table}.yaml on each extract "
         f"of staging.{table}: extracts new or changed since they were last validated are "
         "validated (and stored in marts.dq_results); the checks summarise every extract.",
-        pool=POOL,
+        pool=WAREHOUSE_POOL,
     )
     def _checks(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
         with duckdb.get_connection() as conn:
@@ -500,7 +499,7 @@ def _remove_report(la_code: str, extract_date: date) -> None:
             "permissions. Never exported. Re-written only for re-validated extracts.",
         ),
     ],
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
     can_subset=False,
 )
 def dq_results_and_reports(

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from assets.outputs import DQ_RESULTS, INDICATOR_CATALOGUE, INDICATOR_VALUES, POOL
-from assets.resources import ExportResource, WarehouseResource
+from assets.outputs import DQ_RESULTS, INDICATOR_CATALOGUE, INDICATOR_VALUES
+from assets.resources import WAREHOUSE_POOL, ExportResource, WarehouseResource
 from warehouse import exports as export_files
 from warehouse import highlight_report
 
@@ -29,7 +29,7 @@ class ReportConfig(dg.Config):
     deps=[INDICATOR_VALUES, INDICATOR_CATALOGUE, DQ_RESULTS],
     group_name="outputs",
     kinds={"html"},
-    pool=POOL,
+    pool=WAREHOUSE_POOL,
     description="Monthly highlight report for the board: one self-contained HTML page per LA "
     "and month, <report_dir>/<la_code>/<YYYY-MM>.html, small numbers suppressed.",
 )

@@ -10,6 +10,10 @@ from dagster_duckdb import DuckDBResource
 
 from warehouse import settings
 
+# DuckDB allows one read-write process per file: every asset that opens it queues on this pool
+# (its limit is set in dagster_home/dagster.yaml).
+WAREHOUSE_POOL = "duckdb_warehouse"
+
 
 class WarehouseResource(DuckDBResource):
     """DuckDBResource whose path falls back to CSC_WAREHOUSE_PATH, then the embedded default.

@@ -4,11 +4,11 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.resources import WAREHOUSE_POOL
 from warehouse import layers
 from warehouse.schema import Table, tables
 
 GROUP = "staging"
-POOL = "duckdb_warehouse"
 
 
 def staging_key(name: str) -> dg.AssetKey:
@@ -21,7 +21,7 @@ def build_staging_asset(t: Table) -> dg.AssetsDefinition:
         deps=[dg.AssetKey(["raw", t.name])],
         group_name=GROUP,
         kinds={"duckdb"},
-        pool=POOL,
+        pool=WAREHOUSE_POOL,
         description=f"staging.{t.name}: {t.title} rows typed (dates, codes upper case, "
         "postcodes normalised). Unusable rows are in staging.rejected_rows, unreadable values "
         "in staging.value_issues.",
