@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from warehouse import csv_reader, landing, sqlfiles
@@ -67,22 +68,30 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _source_columns(n: int, file_id: str, extract: landing.Extract,
+                    source_file: str) -> dict[str, pa.Array]:  # fmt: skip
+    """Where each row came from; row numbers as a spreadsheet shows them (header = row 1)."""
+    return {
+        "file_id": pa.repeat(pa.scalar(file_id, pa.string()), n),
+        "la_code": pa.repeat(pa.scalar(extract.la_code, pa.string()), n),
+        "extract_date": pa.repeat(pa.scalar(extract.extract_date, pa.date32()), n),
+        "source_file": pa.repeat(pa.scalar(source_file, pa.string()), n),
+        "row_number": pa.array(np.arange(2, n + 2, dtype=np.int32)),
+    }
+
+
+def _first_positions(header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for i, name in enumerate(header):
+        positions.setdefault(name, i)  # a repeated header name: the first one counts
+    return positions
+
+
 def _to_arrow(parsed: csv_reader.CsvText, table, extract: landing.Extract, file_id: str,
               source_file: str) -> pa.Table:
-    positions: dict[str, int] = {}
-    for i, name in enumerate(parsed.header):
-        positions.setdefault(name, i)  # a repeated header name: the first one counts
+    positions = _first_positions(parsed.header)
     extra_positions = [(n, i) for n, i in positions.items() if n and n not in table.columns]
-    n = len(parsed.rows)
-    columns: dict[str, pa.Array] = {
-        "file_id": pa.array([file_id] * n, pa.string()),
-        "la_code": pa.array([extract.la_code] * n, pa.string()),
-        "extract_date": pa.array([extract.extract_date] * n, pa.date32()),
-        "source_file": pa.array([source_file] * n, pa.string()),
-        "row_number": pa.array(
-            range(parsed.first_data_row_number, parsed.first_data_row_number + n), pa.int32()
-        ),
-    }
+    columns = _source_columns(len(parsed.rows), file_id, extract, source_file)
     for column in table.columns:
         i = positions[column]
         columns[column] = pa.array([row[i] for row in parsed.rows], pa.string())
@@ -96,12 +105,24 @@ def _to_arrow(parsed: csv_reader.CsvText, table, extract: landing.Extract, file_
     return pa.table(columns)
 
 
+def _columns_to_arrow(parsed: csv_reader.CsvColumns, table, extract: landing.Extract,
+                      file_id: str, source_file: str) -> pa.Table:  # fmt: skip
+    """The same table as `_to_arrow`, for a regular file without extra columns."""
+    positions = _first_positions(parsed.header)
+    columns = _source_columns(parsed.columns.num_rows, file_id, extract, source_file)
+    for column in table.columns:
+        columns[column] = parsed.columns.column(positions[column])
+    columns["extra_columns"] = pa.nulls(parsed.columns.num_rows, pa.string())
+    return pa.table(columns)
+
+
 def _parse_file(file: landing.LandingFile, extract: landing.Extract) -> _ParsedFile:
     data = file.path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         return _ParsedFile(file, sha, None, "empty", f"{file.relative_path}: empty file, ignored")
-    parsed = csv_reader.parse(data)
+    # Arrow's reader for regular files; the row-by-row reader for anything irregular.
+    parsed = csv_reader.parse_regular(data) or csv_reader.parse(data)
     if not any(parsed.header):
         message = f"{file.relative_path}: no header row, ignored"
         return _ParsedFile(file, sha, None, "empty", message)
@@ -112,7 +133,13 @@ def _parse_file(file: landing.LandingFile, extract: landing.Extract) -> _ParsedF
         return _ParsedFile(file, sha, None, status, message, parsed.encoding)
     table = recognition.table
     result = _ParsedFile(file, sha, table.name, "loaded", None, parsed.encoding)
-    result.arrow = _to_arrow(parsed, table, extract, result.file_id, file.relative_path)
+    if isinstance(parsed, csv_reader.CsvColumns) and not recognition.extra:
+        result.arrow = _columns_to_arrow(parsed, table, extract, result.file_id,
+                                         file.relative_path)  # fmt: skip
+    else:  # extra columns are kept as JSON, built row by row
+        if isinstance(parsed, csv_reader.CsvColumns):
+            parsed = csv_reader.parse(data)
+        result.arrow = _to_arrow(parsed, table, extract, result.file_id, file.relative_path)
     if recognition.extra:
         result.message = f"extra columns kept in raw only: {', '.join(recognition.extra)}"
     return result
@@ -138,15 +165,20 @@ def _unchanged(extract: landing.Extract, known: dict[str, tuple]) -> bool:
     return True
 
 
-def _delete_extract(conn, la_code: str, extract_date: dt.date) -> None:
-    for t in tables().values():
-        conn.execute(
-            f"DELETE FROM raw.{t.name} WHERE la_code = ? AND extract_date = ?",
-            [la_code, extract_date],
-        )
-    conn.execute(
-        "DELETE FROM raw.files WHERE la_code = ? AND extract_date = ?", [la_code, extract_date]
-    )
+def _delete_extracts(conn, keys: list[tuple[str, dt.date]], *, forget: bool = False) -> None:
+    """Remove extracts' rows and files from raw, one pass over each table however many
+    extracts; `forget` also drops their raw.extracts record (the folder left landing)."""
+    gone = pa.table({"la_code": pa.array([k[0] for k in keys], pa.string()),
+                     "extract_date": pa.array([k[1] for k in keys], pa.date32())})  # fmt: skip
+    conn.register("raw_gone_extracts", gone)
+    try:
+        for name in [*tables(), "files", *(["extracts"] if forget else [])]:
+            conn.execute(
+                f"DELETE FROM raw.{name} WHERE (la_code, extract_date) IN "
+                "(SELECT (la_code, extract_date) FROM raw_gone_extracts)"
+            )
+    finally:
+        conn.unregister("raw_gone_extracts")
 
 
 def _record_extract(conn, extract_key: tuple[str, dt.date], status: str, message: str | None,
@@ -157,9 +189,28 @@ def _record_extract(conn, extract_key: tuple[str, dt.date], status: str, message
     )
 
 
-def _load_extract(conn, extract: landing.Extract, report: IngestReport, reload: bool) -> None:
+_FILES_SCHEMA = pa.schema([
+    ("file_id", pa.string()), ("la_code", pa.string()), ("extract_date", pa.date32()),
+    ("path", pa.string()), ("table_name", pa.string()), ("sha256", pa.string()),
+    ("size_bytes", pa.int64()), ("mtime_ns", pa.int64()), ("encoding", pa.string()),
+    ("row_count", pa.int32()), ("status", pa.string()), ("message", pa.string()),
+])  # fmt: skip
+
+
+def _file_row(p: _ParsedFile, key: tuple[str, dt.date]) -> dict:
+    return {
+        "file_id": p.file_id, "la_code": key[0], "extract_date": key[1],
+        "path": p.file.relative_path, "table_name": p.table_name, "sha256": p.sha256,
+        "size_bytes": p.file.size, "mtime_ns": p.file.mtime_ns, "encoding": p.encoding,
+        "row_count": p.arrow.num_rows if p.arrow is not None else 0, "status": p.status,
+        "message": p.message,
+    }  # fmt: skip
+
+
+def _parse_extract(extract: landing.Extract, report: IngestReport) -> list[_ParsedFile] | None:
+    """Parse an extract's files; None (with the failure recorded in the report) when a file
+    that looks like a 903 table cannot be used, so the extract's previous load stays."""
     parsed = [_parse_file(f, extract) for f in extract.files]
-    key = (extract.la_code, extract.extract_date)
     for p in parsed:
         if p.status in ("empty", "ignored"):
             report.warnings.append(p.message)
@@ -168,31 +219,64 @@ def _load_extract(conn, extract: landing.Extract, report: IngestReport, reload: 
     failed = [p for p in parsed if p.status == "failed"]
     if failed:
         message = "; ".join(p.message for p in failed)
-        report.failures.append(ExtractFailure(*key, message))
-        _record_extract(conn, key, "failed", message, len(parsed))
+        report.failures.append(ExtractFailure(extract.la_code, extract.extract_date, message))
+        return None
+    return parsed
+
+
+def _load_batch(conn, batch: list[tuple[landing.Extract, bool]], report: IngestReport) -> None:
+    """Load a batch of new or changed extracts in one transaction: one INSERT per raw table
+    rather than one per file, which is what makes a first load of a regional hub quick."""
+    good: list[tuple[landing.Extract, bool, list[_ParsedFile]]] = []
+    for extract, reload in batch:
+        parsed = _parse_extract(extract, report)
+        key = (extract.la_code, extract.extract_date)
+        if parsed is None:
+            _record_extract(conn, key, "failed", report.failures[-1].message,
+                            len(extract.files))  # fmt: skip
+        else:
+            good.append((extract, reload, parsed))
+    if not good:
         return
+    by_table: dict[str, list[pa.Table]] = {}
+    file_rows = []
+    for extract, _, parsed in good:
+        key = (extract.la_code, extract.extract_date)
+        for p in parsed:
+            if p.arrow is not None:
+                by_table.setdefault(p.table_name, []).append(p.arrow)
+            file_rows.append(_file_row(p, key))
     conn.execute("BEGIN TRANSACTION")
     try:
-        if reload:  # deleting scans every raw table: only worth it for an extract seen before
-            _delete_extract(conn, *key)
-        for p in parsed:
-            rows = p.arrow.num_rows if p.arrow is not None else 0
-            if p.arrow is not None:
-                incoming = p.arrow  # noqa: F841 - scanned by name below
-                conn.execute(f"INSERT INTO raw.{p.table_name} BY NAME SELECT * FROM incoming")
-                report.rows_loaded[p.table_name] = report.rows_loaded.get(p.table_name, 0) + rows
-            conn.execute(
-                "INSERT INTO raw.files "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-                [p.file_id, *key, p.file.relative_path, p.table_name, p.sha256, p.file.size,
-                 p.file.mtime_ns, p.encoding, rows, p.status, p.message],
-            )
-        _record_extract(conn, key, "loaded", None, len(parsed))
+        # deleting scans every raw table: only for extracts seen before
+        reloaded = [(e.la_code, e.extract_date) for e, reload, _ in good if reload]
+        if reloaded:
+            _delete_extracts(conn, reloaded)
+        for name, parts in by_table.items():
+            incoming = pa.concat_tables(parts)  # noqa: F841 - scanned by name below
+            conn.execute(f"INSERT INTO raw.{name} BY NAME SELECT * FROM incoming")
+            report.rows_loaded[name] = report.rows_loaded.get(name, 0) + incoming.num_rows
+        files = pa.Table.from_pylist(file_rows, schema=_FILES_SCHEMA)  # noqa: F841
+        conn.execute("INSERT INTO raw.files SELECT *, current_timestamp FROM files")
+        extracts = pa.table({  # noqa: F841
+            "la_code": [e.la_code for e, _, _ in good],
+            "extract_date": pa.array([e.extract_date for e, _, _ in good], pa.date32()),
+            "file_count": pa.array([len(p) for _, _, p in good], pa.int32()),
+        })
+        conn.execute(
+            "INSERT OR REPLACE INTO raw.extracts SELECT la_code, extract_date, 'loaded', NULL, "
+            "file_count, current_timestamp FROM extracts"
+        )
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
         raise
-    report.extracts_loaded += 1
+    report.extracts_loaded += len(good)
+
+
+# Extracts parsed and inserted together: bounds memory (about 100 MB of Arrow per batch on
+# a hub's extracts) while keeping statements few.
+LOAD_BATCH_EXTRACTS = 100
 
 
 def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
@@ -203,25 +287,24 @@ def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
     known = _known_files(conn)
     seen_before = {(v[4], v[5]) for v in known.values()}
     present = set()
+    to_load: list[tuple[landing.Extract, bool]] = []
     for extract in scan.extracts:
-        present.add((extract.la_code, extract.extract_date))
+        key = (extract.la_code, extract.extract_date)
+        present.add(key)
         if _unchanged(extract, known):
             report.extracts_unchanged += 1
-            continue
-        key = (extract.la_code, extract.extract_date)
-        _load_extract(conn, extract, report, reload=key in seen_before)
+        else:
+            to_load.append((extract, key in seen_before))
+    for start in range(0, len(to_load), LOAD_BATCH_EXTRACTS):
+        _load_batch(conn, to_load[start : start + LOAD_BATCH_EXTRACTS], report)
     # An extract folder taken out of landing leaves the warehouse too.
     loaded = conn.execute("SELECT la_code, extract_date FROM raw.extracts").fetchall()
-    for la_code, extract_date in loaded:
-        if (la_code, extract_date) not in present:
-            conn.execute("BEGIN TRANSACTION")
-            _delete_extract(conn, la_code, extract_date)
-            conn.execute(
-                "DELETE FROM raw.extracts WHERE la_code = ? AND extract_date = ?",
-                [la_code, extract_date],
-            )
-            conn.execute("COMMIT")
-            report.extracts_removed += 1
+    removed = [key for key in loaded if key not in present]
+    if removed:
+        conn.execute("BEGIN TRANSACTION")
+        _delete_extracts(conn, removed, forget=True)
+        conn.execute("COMMIT")
+        report.extracts_removed += len(removed)
     for message in report.warnings:
         log.warning(message)
     for failure in report.failures:
