@@ -253,7 +253,8 @@ def _load_batch(conn, batch: list[tuple[landing.Extract, bool]], report: IngestR
         if reloaded:
             _delete_extracts(conn, reloaded)
         for name, parts in by_table.items():
-            incoming = pa.concat_tables(parts)  # noqa: F841 - scanned by name below
+            # one contiguous table: DuckDB inserts it about twice as fast as many small chunks
+            incoming = pa.concat_tables(parts).combine_chunks()  # noqa: F841 - scanned below
             conn.execute(f"INSERT INTO raw.{name} BY NAME SELECT * FROM incoming")
             report.rows_loaded[name] = report.rows_loaded.get(name, 0) + incoming.num_rows
         files = pa.Table.from_pylist(file_rows, schema=_FILES_SCHEMA)  # noqa: F841
