@@ -19,58 +19,66 @@ first_review_due AS (
         AND due.is_working_day
 ),
 
-reviews_held AS (
-    -- reviews in the current period of care held on or before d, in order
+period_reviews AS (
+    -- a period's reviews in date order. The reviews held by a month end d are a prefix of this
+    -- list, so numbering them once per period gives the same numbers as numbering them at each d
     SELECT
-        c.la_code,
-        c.period_end,
-        c.child,
+        p.la_code,
+        p.child,
+        p.period_seq,
         r.review,
-        row_number() OVER (
-            PARTITION BY c.la_code, c.period_end, c.child ORDER BY r.review
-        ) AS review_number,
-        lag(r.review) OVER (
-            PARTITION BY c.la_code, c.period_end, c.child ORDER BY r.review
-        ) AS previous_review
-    FROM model.child_month AS c
+        row_number() OVER w AS review_number,
+        lag(r.review) OVER w AS previous_review
+    FROM model.periods_of_care AS p
     JOIN (SELECT DISTINCT la_code, child, review FROM history.reviews) AS r
-        ON r.la_code = c.la_code
-        AND r.child = c.child
-        AND r.review BETWEEN c.period_start AND c.period_end
+        ON r.la_code = p.la_code
+        AND r.child = p.child
+        AND r.review >= p.start_date
+    WINDOW w AS (PARTITION BY p.la_code, p.child, p.period_seq ORDER BY r.review)
 ),
 
 reviews_against_schedule AS (
     -- the second review is due 3 calendar months after the first held; each later one 6 calendar
-    -- months after the previous review held
+    -- months after the previous review held; `on_time_so_far`: this review and all before it
     SELECT
-        h.*,
-        CASE
-            WHEN h.review_number = 1 THEN f.first_due
-            WHEN h.review_number = 2 THEN (h.previous_review + INTERVAL 3 MONTH)::DATE
-            ELSE (h.previous_review + INTERVAL 6 MONTH)::DATE
-        END AS due
-    FROM reviews_held AS h
-    JOIN model.child_month AS c
-        ON c.la_code = h.la_code AND c.period_end = h.period_end AND c.child = h.child
-    JOIN first_review_due AS f
-        ON f.la_code = c.la_code AND f.child = c.child AND f.period_seq = c.period_seq
+        s.*,
+        bool_and(s.review <= s.due) OVER (
+            PARTITION BY s.la_code, s.child, s.period_seq ORDER BY s.review_number
+            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS on_time_so_far
+    FROM (
+        SELECT
+            r.*,
+            CASE
+                WHEN r.review_number = 1 THEN f.first_due
+                WHEN r.review_number = 2 THEN (r.previous_review + INTERVAL 3 MONTH)::DATE
+                ELSE (r.previous_review + INTERVAL 6 MONTH)::DATE
+            END AS due
+        FROM period_reviews AS r
+        JOIN first_review_due AS f
+            ON f.la_code = r.la_code AND f.child = r.child AND f.period_seq = r.period_seq
+    ) AS s
 ),
 
 children_reviews AS (
+    -- the latest review held on or before d in the current period says how many were held and
+    -- whether all of them were on time
     SELECT
         c.la_code,
         c.period_end,
         c.child,
         f.first_due,
-        count(r.review) AS reviews_held,
-        max(r.review) AS last_review,
-        coalesce(bool_and(r.review <= r.due), true) AS all_held_on_time
+        coalesce(r.review_number, 0) AS reviews_held,
+        r.review AS last_review,
+        coalesce(r.on_time_so_far, true) AS all_held_on_time
     FROM model.child_month AS c
     JOIN first_review_due AS f
         ON f.la_code = c.la_code AND f.child = c.child AND f.period_seq = c.period_seq
-    LEFT JOIN reviews_against_schedule AS r
-        ON r.la_code = c.la_code AND r.period_end = c.period_end AND r.child = c.child
-    GROUP BY ALL
+    ASOF LEFT JOIN reviews_against_schedule AS r
+        ON r.la_code = c.la_code
+        AND r.child = c.child
+        AND r.period_seq = c.period_seq
+        AND r.review <= c.period_end
 ),
 
 review_timeliness AS (
