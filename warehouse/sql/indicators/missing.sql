@@ -16,32 +16,35 @@ looked_after_in_month AS (
 ),
 
 incidents_in_month AS (
-    -- Missing rows starting in the month, for children looked after in it
+    -- Missing rows by the month they start in (counted per child before meeting the children
+    -- looked after, which is far the larger side)
     SELECT
-        la.la_code,
-        la.period_end,
-        la.child,
+        mi.la_code,
+        m.period_end,
+        mi.child,
         count(DISTINCT mi.mis_start) FILTER (WHERE mi.missing = 'M') AS missing_incidents,
         count(DISTINCT mi.mis_start) FILTER (WHERE mi.missing = 'A') AS away_incidents
-    FROM looked_after_in_month AS la
-    JOIN month_ends AS m ON m.la_code = la.la_code AND m.period_end = la.period_end
-    LEFT JOIN history.missing AS mi
-        ON mi.la_code = la.la_code
-        AND mi.child = la.child
+    FROM history.missing AS mi
+    JOIN month_ends AS m
+        ON m.la_code = mi.la_code
         AND mi.mis_start BETWEEN m.month_start AND m.period_end
-    GROUP BY la.la_code, la.period_end, la.child
+    GROUP BY ALL
 ),
 
 month_totals AS (
     SELECT
         m.la_code,
         m.period_end,
-        count(i.child) AS looked_after_in_month,
-        count(i.child) FILTER (WHERE i.missing_incidents >= 1) AS went_missing,
-        count(i.child) FILTER (WHERE i.missing_incidents >= 2) AS went_missing_repeatedly,
-        count(i.child) FILTER (WHERE i.away_incidents >= 1) AS went_away
+        count(la.child) AS looked_after_in_month,
+        count(la.child) FILTER (WHERE i.missing_incidents >= 1) AS went_missing,
+        count(la.child) FILTER (WHERE i.missing_incidents >= 2) AS went_missing_repeatedly,
+        count(la.child) FILTER (WHERE i.away_incidents >= 1) AS went_away
     FROM month_ends AS m
-    LEFT JOIN incidents_in_month AS i ON i.la_code = m.la_code AND i.period_end = m.period_end
+    LEFT JOIN looked_after_in_month AS la
+        ON la.la_code = m.la_code AND la.period_end = m.period_end
+    -- incidents of children not looked after in the month do not count
+    LEFT JOIN incidents_in_month AS i
+        ON i.la_code = la.la_code AND i.period_end = la.period_end AND i.child = la.child
     GROUP BY m.la_code, m.period_end
 )
 
