@@ -210,6 +210,16 @@ def test_pages_written_per_la_and_month(conn, tmp_path):
     assert not list(out.rglob(".*tmp-*"))
 
 
+def test_pages_written_together_equal_pages_built_alone(conn, tmp_path):
+    """write_reports fetches every page's data in one query: each page as build_page makes it."""
+    out = tmp_path / "reports"
+    stamp = re.compile(r"generated \d\d \w+ \d{4} \d\d:\d\d UTC")
+    for path in hr.write_reports(conn, out, months=3):
+        la, month = path.parent.name, date.fromisoformat(path.stem + "-01")
+        alone = hr.render_page(hr.build_page(conn, la, hr.month_end(month.year, month.month)))
+        assert stamp.sub("", path.read_text()) == stamp.sub("", alone)
+
+
 def test_report_asset_materialises(conn, tmp_path):
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as c:

@@ -396,33 +396,49 @@ class Page:
         return f"Children in care: highlight report, {who}, {self.period_end.strftime('%B %Y')}"
 
 
-def _fetch_series(conn, la_code: str, d: date, suppress: bool, threshold: int) -> dict:
+PageKey = tuple[str, date]  # (la_code, month end)
+
+
+@dataclass
+class PageData:
+    """What the warehouse holds for one page: indicator points by indicator, breakdown and month
+    end; the data-quality extract and its checks (extract None: no results up to the month)."""
+
+    series: dict[str, dict[str, dict[date, Point]]] = field(default_factory=dict)
+    dq_extract: date | None = None
+    dq_checks: list[DQCheck] = field(default_factory=list)
+
+
+def fetch_page_data(
+    conn: duckdb.DuckDBPyConnection, pages: list[PageKey], suppress: bool, threshold: int
+) -> dict[PageKey, PageData]:
+    """The data of all the pages at once: one query for the values and one for the checks."""
+    data = {key: PageData() for key in pages}
+    params = {"la_codes": [la for la, _ in pages], "period_ends": [d for _, d in pages]}
     sql = sqlfiles.render(
         "outputs/report_series.sql",
         values_query=exports.export_query(
             "indicator_values", suppress=suppress, threshold=threshold
         ),
     )
-    rows = conn.execute(sql, {"la_code": la_code, "period_end": d}).fetchall()
-    series: dict[str, dict[str, dict[date, Point]]] = {}
-    for ind_id, pe, breakdown, num, den, value, suppressed in rows:
-        series.setdefault(ind_id, {}).setdefault(breakdown, {})[pe] = Point(
+    for la, page_end, ind_id, pe, breakdown, num, den, value, suppressed in conn.execute(
+        sql, params
+    ).fetchall():
+        data[la, page_end].series.setdefault(ind_id, {}).setdefault(breakdown, {})[pe] = Point(
             pe, num, den, value, bool(suppressed)
         )
-    return series
-
-
-def _fetch_dq(conn, la_code: str, d: date, suppress: bool, threshold: int):
     try:
         dq_query = exports.export_query("dq_results", suppress=suppress, threshold=threshold)
         rows = conn.execute(
-            sqlfiles.render("outputs/report_dq.sql", dq_query=dq_query),
-            {"la_code": la_code, "period_end": d},
+            sqlfiles.render("outputs/report_dq.sql", dq_query=dq_query), params
         ).fetchall()
     except duckdb.CatalogException:  # marts.dq_results not built: the section says so
-        return None, []
-    checks = [DQCheck(*row[1:]) for row in rows]
-    return (rows[0][0] if rows else None), checks
+        rows = []
+    for la, page_end, extract_date, *check in rows:
+        page = data[la, page_end]
+        page.dq_extract = extract_date
+        page.dq_checks.append(DQCheck(*check))
+    return data
 
 
 def build_page(
@@ -434,11 +450,15 @@ def build_page(
     threshold: int = exports.SMALL_NUMBER_THRESHOLD,
     report_settings: ReportSettings | None = None,
     with_charts: bool = True,
+    page_data: PageData | None = None,
 ) -> Page:
+    """One page's content; page_data: its data when fetched already (fetch_page_data)."""
     cfg = report_settings or load_settings()
     targets = cfg.targets_for(la_code)
     d = period_end
-    data = _fetch_series(conn, la_code, d, suppress, threshold)
+    if page_data is None:
+        page_data = fetch_page_data(conn, [(la_code, d)], suppress, threshold)[la_code, d]
+    data = page_data.series
     views: dict[str, IndicatorView] = {}
     for ind in catalogue.indicators().values():
         by_breakdown = data.get(ind.indicator_id, {})
@@ -514,7 +534,6 @@ def build_page(
     )
     improvement = [v for v in views.values() if v.direction == "improved" and v.rag != "red"]
     improvement.sort(key=lambda v: order[v.ind.theme])
-    dq_extract, dq_checks = _fetch_dq(conn, la_code, d, suppress, threshold)
     return Page(
         la_code=la_code,
         la_name=cfg.la_names.get(la_code),
@@ -524,8 +543,8 @@ def build_page(
         themes=themes,
         improvement=improvement,
         issues=issues,
-        dq_extract=dq_extract,
-        dq_checks=dq_checks,
+        dq_extract=page_data.dq_extract,
+        dq_checks=page_data.dq_checks,
         generated_at=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
     )
 
@@ -616,15 +635,22 @@ def write_reports(
             wanted.setdefault(la, [])
             if len(wanted[la]) < months:
                 wanted[la].append(pe)
+    pages = [(la, d) for la, dates in sorted(wanted.items()) for d in dates]
+    data = fetch_page_data(conn, pages, suppress, threshold) if pages else {}
     written = []
-    for la, dates in sorted(wanted.items()):
-        for d in dates:
-            page = build_page(
-                conn, la, d, suppress=suppress, threshold=threshold, report_settings=report_settings
-            )
-            path = page_path(out_dir, la, d)
-            _write_atomically(path, render_page(page))
-            written.append(path)
+    for la, d in pages:
+        page = build_page(
+            conn,
+            la,
+            d,
+            suppress=suppress,
+            threshold=threshold,
+            report_settings=report_settings,
+            page_data=data[la, d],
+        )
+        path = page_path(out_dir, la, d)
+        _write_atomically(path, render_page(page))
+        written.append(path)
     write_index(out_dir)
     return written
 

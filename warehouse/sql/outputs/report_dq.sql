@@ -1,14 +1,19 @@
--- Published data-quality results of one LA's latest extract on or before the report's month
--- end. Parameters: dq_query (outputs/dq_results.sql rendered); bound: la_code, period_end.
+-- Published data-quality results for board report pages: for each page (an LA and month end),
+-- those of the LA's latest extract on or before the month end. One query for all the pages of a
+-- run. Parameters: dq_query (outputs/dq_results.sql rendered); bound: la_codes and period_ends,
+-- the pages as two lists of the same length.
 WITH published AS ({{ dq_query }}),
+pages AS (
+    SELECT unnest($la_codes::VARCHAR[]) AS la_code, unnest($period_ends::DATE[]) AS page_end
+),
 latest AS (
-    SELECT max(extract_date) AS extract_date
-    FROM published
-    WHERE la_code = $la_code AND extract_date <= $period_end
+    SELECT pg.la_code, pg.page_end, max(p.extract_date) AS extract_date
+    FROM pages AS pg
+    JOIN published AS p ON p.la_code = pg.la_code AND p.extract_date <= pg.page_end
+    GROUP BY pg.la_code, pg.page_end
 )
-SELECT p.extract_date, p.table_name, p.expectation, p.severity, p.success, p.evaluated,
-    p.unexpected, p.unexpected_pct, p.suppressed
-FROM published AS p
-JOIN latest USING (extract_date)
-WHERE p.la_code = $la_code
-ORDER BY p.success, p.severity, p.table_name, p.expectation
+SELECT l.la_code, l.page_end, p.extract_date, p.table_name, p.expectation, p.severity, p.success,
+    p.evaluated, p.unexpected, p.unexpected_pct, p.suppressed
+FROM latest AS l
+JOIN published AS p USING (la_code, extract_date)
+ORDER BY l.la_code, l.page_end, p.success, p.severity, p.table_name, p.expectation
