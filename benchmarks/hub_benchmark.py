@@ -111,11 +111,14 @@ for step, t0 in start.items():
 print(json.dumps(out))
 """
     env = {**os.environ, "DAGSTER_HOME": str(home)}
-    out = subprocess.run([str(BIN / "python"), "-c", code], cwd=PROJECT, env=env,
-                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    done = subprocess.run([str(BIN / "python"), "-c", code], cwd=PROJECT, env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode:
+        sys.stderr.write(done.stderr[-4000:])
+        return {}
     import json
 
-    return {k: [tuple(w) for w in v] for k, v in json.loads(out).items()}
+    return {k: [tuple(w) for w in v] for k, v in json.loads(done.stdout).items()}
 
 
 def bare_duckdb_read(landing: Path) -> tuple[float, int]:
