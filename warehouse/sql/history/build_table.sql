@@ -8,29 +8,22 @@
 {%- set columns = (['collection_year'] if t.annual else []) + (t.columns | map('lower') | list) %}
 DELETE FROM history.repairs WHERE table_name = '{{ t.name }}';
 
-CREATE OR REPLACE TEMP TABLE versions_{{ t.name }} AS
-SELECT
-    *,
-    -- rule H1: the latest extract wins; within one extract, the last row of the file
-    row_number() OVER (
-        PARTITION BY {{ partition }} ORDER BY extract_date DESC, source_file DESC, row_number DESC
-    ) AS version_rank,
-    row_number() OVER (
-        PARTITION BY extract_date, {{ partition }} ORDER BY source_file DESC, row_number DESC
-    ) AS rank_in_extract
-FROM staging.{{ t.name }};
-
 -- rule H2: a key repeated within one extract is a duplicate; the last row is kept
 INSERT INTO history.repairs
 SELECT la_code, '{{ t.name }}', 'duplicate_in_extract', child, {{ record_date }}, source_file,
        row_number, 'repeats the key ({{ keys }}) of a later row in the same extract; dropped'
-FROM versions_{{ t.name }}
-WHERE rank_in_extract > 1;
+FROM staging.{{ t.name }}
+QUALIFY row_number() OVER (
+    PARTITION BY extract_date, {{ partition }} ORDER BY source_file DESC, row_number DESC
+) > 1;
 
+-- rule H1: the latest extract wins; within one extract, the last row of the file
 CREATE OR REPLACE TEMP TABLE latest_{{ t.name }} AS
-SELECT * EXCLUDE (version_rank, rank_in_extract)
-FROM versions_{{ t.name }}
-WHERE version_rank = 1;
+SELECT *
+FROM staging.{{ t.name }}
+QUALIFY row_number() OVER (
+    PARTITION BY {{ partition }} ORDER BY extract_date DESC, source_file DESC, row_number DESC
+) = 1;
 
 {%- if start %}
 
