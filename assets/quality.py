@@ -24,12 +24,13 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import WAREHOUSE_POOL, ExportResource
 from expectations import derived, runner
 from expectations.report import CSV_NAME, HTML_NAME, restricted_dir, write_error_report
-from expectations.runner import ExpectationResult, ValidationContext, validate_tables
+from expectations.runner import ExpectationResult, validate_frame
 from expectations.suites import CODE_LISTS_FILE, SUITES_DIR, TABLES, Expectation, load_suite
 from warehouse import sqlfiles
 
@@ -39,8 +40,9 @@ DQ_REPORTS_KEY = dg.AssetKey(["outputs", "dq_error_reports"])
 POSTCODES_KEY = dg.AssetKey(["reference", "postcodes"])
 # Episodes rules read the same extract's Header rows (child present, DOB before DECOM).
 EXTRA_INPUTS = {"episodes": ["header"]}
-# Extracts validated per Great Expectations run: bounds memory on a regional hub.
-CHUNK_EXTRACTS = 60
+# Rows validated together (Great Expectations runs over many extracts at once): bounds memory
+# on a regional hub (about 0.5 GB per million Episodes rows).
+CHUNK_ROWS = 1_000_000
 
 
 def staging_key(table: str) -> dg.AssetKey:
@@ -55,7 +57,7 @@ class ExtractValidation:
     table: str
     la_code: str
     extract_date: date
-    frame: pd.DataFrame
+    rows: int
     results: list[ExpectationResult]
 
 
@@ -137,7 +139,7 @@ def _ids_expression(conn, table: str) -> str:
 class Slices:
     """One table's extracts: all of them with their input fingerprints, and which to drop."""
 
-    current: pd.DataFrame  # la_code, extract_date, fingerprint, validated_fingerprint
+    current: pd.DataFrame  # la_code, extract_date, n_rows, fingerprint, validated_fingerprint
     gone: list[tuple[str, date]]
 
     @property
@@ -156,7 +158,7 @@ def table_slices(conn, table: str) -> Slices:
         current = conn.execute(sql, {"inputs": _inputs_version(conn, table)}).df()
     else:
         current = pd.DataFrame(
-            columns=["la_code", "extract_date", "fingerprint", "validated_fingerprint"]
+            columns=["la_code", "extract_date", "n_rows", "fingerprint", "validated_fingerprint"]
         )
     keys = {(la, pd.Timestamp(d).date()) for la, d in zip(current["la_code"],
                                                            current["extract_date"], strict=True)}
@@ -165,51 +167,63 @@ def table_slices(conn, table: str) -> Slices:
     return Slices(current, sorted(gone))
 
 
-def _split_by_extract(frame: pd.DataFrame) -> dict[tuple[str, date], pd.DataFrame]:
-    if frame.empty:
-        return {}
-    days = pd.to_datetime(frame["extract_date"]).dt.date
-    return {
-        (la, d): part.reset_index(drop=True)
-        for (la, d), part in frame.groupby([frame["la_code"], days], sort=False)
-    }
+def read_frame(conn, sql: str, params: dict | None = None) -> pd.DataFrame:
+    """A query's rows as DuckDB's .df() gives them (same columns, dtypes and values), read
+    through Arrow: .df() builds a Python object per text value, several times slower."""
+    table = conn.sql(sql, params=params).to_arrow_table()
+    text = {f.name for f in table.schema
+            if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}  # fmt: skip
+    others = [name for name in table.column_names if name not in text]
+    rest = conn.from_arrow(table.select(others)).df() if others else None
+    return pd.DataFrame(
+        {name: table.column(name).to_pandas() if name in text else rest[name]
+         for name in table.column_names},
+        index=pd.RangeIndex(table.num_rows),
+    )  # fmt: skip
+
+
+def _chunks(extracts: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """The extracts in runs of about CHUNK_ROWS rows (a larger extract makes a run alone)."""
+    sizes = extracts["n_rows"].to_numpy()
+    start = total = 0
+    for i, size in enumerate(sizes):
+        if total and total + size > CHUNK_ROWS:
+            yield extracts.iloc[start:i]
+            start, total = i, 0
+        total += size
+    if start < len(extracts):
+        yield extracts.iloc[start:]
 
 
 def validate_extracts(
     conn, table: str, extracts: pd.DataFrame
 ) -> Iterator[ExtractValidation]:
-    """Validate the given extracts (columns la_code, extract_date) of staging.<table>, a chunk of
-    extracts per Great Expectations run."""
-    for start in range(0, len(extracts), CHUNK_EXTRACTS):
-        chunk = extracts.iloc[start : start + CHUNK_EXTRACTS][["la_code", "extract_date"]]
-        conn.register("dq_stale", chunk)
+    """Validate the given extracts (columns la_code, extract_date, n_rows) of staging.<table>,
+    all of them together (runner.validate_frame) in runs of about CHUNK_ROWS rows."""
+    for chunk in _chunks(extracts):
+        conn.register("dq_stale", chunk[["la_code", "extract_date"]])
         try:
-            frame = conn.execute(sqlfiles.render("quality/stale_rows.sql", table=table)).df()
-            headers = None
+            frame = read_frame(conn, sqlfiles.render("quality/stale_rows.sql", table=table))
+            header = None
             if "header" in EXTRA_INPUTS.get(table, []):
                 if _exists(conn, "staging", "header"):
-                    all_headers = conn.execute(
-                        sqlfiles.render("quality/stale_rows.sql", table="header")
-                    ).df()
-                else:
-                    all_headers = pd.DataFrame({"child": pd.Series(dtype="str"),
-                                                "dob": pd.Series()})  # fmt: skip
-                headers = (_split_by_extract(all_headers), all_headers.iloc[0:0])
+                    sql = sqlfiles.render("quality/stale_rows.sql", table="header")
+                    header = read_frame(conn, sql)
+                else:  # no Header at all: every extract's is empty
+                    header = pd.DataFrame({"la_code": pd.Series(dtype="str"),
+                                           "extract_date": pd.Series(dtype="datetime64[us]"),
+                                           "child": pd.Series(dtype="str"),
+                                           "dob": pd.Series()})  # fmt: skip
             known = _known_postcodes(conn, frame) if table == "episodes" else None
         finally:
             conn.unregister("dq_stale")
-        parts = _split_by_extract(frame)
-        keys = list(parts)
-        contexts = []
-        for key in keys:
-            header = None
-            if headers is not None:
-                header = headers[0].get(key, headers[1])
-            contexts.append(ValidationContext(known_postcodes=known, header=header))
-        results = validate_tables(table, [(parts[k], c) for k, c in zip(keys, contexts,
-                                                                         strict=True)])
-        for key, res in zip(keys, results, strict=True):
-            yield ExtractValidation(table, key[0], key[1], parts[key], res)
+        keys, results = validate_frame(table, frame, header=header, known_postcodes=known)
+        rows = {(la, pd.Timestamp(d).date()): int(n) for la, d, n in zip(
+            chunk["la_code"], chunk["extract_date"], chunk["n_rows"], strict=True)}  # fmt: skip
+        del frame, header
+        for (la_code, day), res in zip(keys, results, strict=True):
+            key = (la_code, pd.Timestamp(day).date())
+            yield ExtractValidation(table, key[0], key[1], rows[key], res)
 
 
 def validate_staging(conn, table: str) -> Iterator[ExtractValidation]:
@@ -442,30 +456,82 @@ def refresh_table(conn, table: str) -> Refresh:
     return Refresh(validated=len(validated), removed=len(slices.gone), failed=failed)
 
 
-def _stored_extract(conn, la_code: str, extract_date: date):
-    """One extract's stored results (by table, in suite order) and failing rows, for its report."""
-    params = {"la_code": la_code, "extract_date": extract_date}
-    failing: dict[tuple[str, str], list[int]] = {}
-    for table, name, index in sqlfiles_query(conn, "quality/extract_failing_rows.sql", params):
-        failing.setdefault((table, name), []).append(int(index))
-    stored: dict[str, dict[str, ExpectationResult]] = {}
-    for table, name, severity, success, evaluated, unexpected, pct, note in sqlfiles_query(
-        conn, "quality/extract_results.sql", params
-    ):
-        stored.setdefault(table, {})[name] = ExpectationResult(
+def _report_inputs(conn) -> tuple[dict, dict]:
+    """The stored results (by extract, then table, in suite order) of the extracts in the
+    registered frame dq_report, and their failing rows read from staging (by extract, then
+    table: those rows, indexed by their position in the extract)."""
+    failing: dict[tuple, list[int]] = {}
+    for la, day, table, name, index in sqlfiles.query(conn, "quality/report_failing_rows.sql"):
+        failing.setdefault((la, day, table, name), []).append(int(index))
+    stored: dict[tuple, dict[str, dict[str, ExpectationResult]]] = {}
+    rows = sqlfiles.query(conn, "quality/report_results.sql")
+    for la, day, table, name, severity, success, evaluated, unexpected, pct, note in rows:
+        stored.setdefault((la, day), {}).setdefault(table, {})[name] = ExpectationResult(
             table, name, severity, success, int(evaluated), int(unexpected), pct, note,
-            failing_rows=tuple(failing.get((table, name), ())),
+            failing_rows=tuple(failing.get((la, day, table, name), ())),
         )  # fmt: skip
-    by_table: dict[str, list[ExpectationResult]] = {}
-    for table in TABLES:
-        if table in stored:
-            by_table[table] = [stored[table][e.name] for e in load_suite(table).expectations
-                               if e.name in stored[table]]  # fmt: skip
-    return by_table
+    results: dict[tuple, dict[str, list[ExpectationResult]]] = {}
+    for key, by_table in stored.items():
+        results[key] = {
+            table: [by_table[table][e.name] for e in load_suite(table).expectations
+                    if e.name in by_table[table]]
+            for table in TABLES
+            if table in by_table
+        }  # fmt: skip
+    frames: dict[tuple, dict[str, pd.DataFrame]] = {}
+    for table in sorted({t for (_la, _day, t, _name) in failing}):
+        sql = sqlfiles.render("quality/report_failing_records.sql", table=table)
+        records = read_frame(conn, sql).set_index("dq_row_index", drop=True)
+        records.index.name = None
+        days = pd.to_datetime(records["extract_date"]).dt.date
+        for (la, day), part in records.groupby([records["la_code"], days], sort=False):
+            frames.setdefault((la, day), {})[table] = part
+    return results, frames
 
 
-def sqlfiles_query(conn, path: str, params: dict) -> list[tuple]:
-    return conn.execute(sqlfiles.render(path), params).fetchall()
+def write_pending_reports(conn, export_root) -> tuple[int, int, int]:
+    """Write the error reports of the extracts whose results changed and remove those of
+    extracts that left staging. Returns (reports written, reports removed, failing records)."""
+    todo = sqlfiles.query(conn, "quality/report_extracts.sql")
+    gone = [(la, day) for la, day, present in todo if not present]
+    pending = [(la, day) for la, day, present in todo if present]
+    for la_code, extract_date in gone:
+        _remove_report(la_code, extract_date)
+    _mark(conn, "quality/report_removed.sql", gone)
+    if not pending:
+        return 0, len(gone), 0
+    conn.register("dq_report", pd.DataFrame(pending, columns=["la_code", "extract_date"]))
+    try:
+        results, frames = _report_inputs(conn)
+    finally:
+        conn.unregister("dq_report")
+    written: list[tuple] = []
+    records = 0
+    try:
+        for la_code, extract_date in pending:
+            key = (la_code, pd.Timestamp(extract_date).date())
+            by_table = results.get(key, {})
+            # only the tables with failing rows have (only those) rows to list
+            tables = {t: f for t, f in frames.get(key, {}).items()
+                      if any(r.failed and r.failing_rows for r in by_table.get(t, ()))}  # fmt: skip
+            files = write_error_report(la_code, extract_date, by_table, tables,
+                                       export_dir=export_root, indexed=True)  # fmt: skip
+            written.append((la_code, extract_date))
+            records += files.failing_records
+    finally:
+        _mark(conn, "quality/report_written.sql", written)
+    return len(written), len(gone), records
+
+
+def _mark(conn, path: str, extracts: list[tuple]) -> None:
+    """Run a bookkeeping statement over the given extracts (registered as dq_report_done)."""
+    if not extracts:
+        return
+    conn.register("dq_report_done", pd.DataFrame(extracts, columns=["la_code", "extract_date"]))
+    try:
+        conn.execute(sqlfiles.render(path))
+    finally:
+        conn.unregister("dq_report_done")
 
 
 def _remove_report(la_code: str, extract_date: date) -> None:
@@ -506,33 +572,13 @@ def dq_results_and_reports(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, exports: ExportResource
 ):
     validated = removed = 0
-    reports = removed_reports = failing_records = 0
     with duckdb.get_connection() as conn:
         for table in TABLES:
             # extracts already validated by this table's checks are not validated again
             refreshed = refresh_table(conn, table)
             validated += refreshed.validated
             removed += refreshed.removed
-        todo = sqlfiles.query(conn, "quality/report_extracts.sql")
-        for la_code, extract_date, present in todo:
-            params = {"la_code": la_code, "extract_date": extract_date}
-            if not present:
-                _remove_report(la_code, extract_date)
-                conn.execute(sqlfiles.render("quality/report_removed.sql"), params)
-                removed_reports += 1
-                continue
-            results = _stored_extract(conn, la_code, extract_date)
-            frames = {
-                t: _extract_frame(conn, t, la_code, extract_date)
-                for t, rs in results.items()
-                if any(r.failed and r.failing_rows for r in rs)
-            }
-            files = write_error_report(
-                la_code, extract_date, results, frames, export_dir=exports.root
-            )
-            conn.execute(sqlfiles.render("quality/report_written.sql"), params)
-            reports += 1
-            failing_records += files.failing_records
+        reports, removed_reports, failing_records = write_pending_reports(conn, exports.root)
         (row_count, extracts, failed_structural, failed_recording) = sqlfiles.query(
             conn, "quality/dq_summary.sql"
         )[0]

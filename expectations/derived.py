@@ -9,10 +9,12 @@ supplied: the expectation is then reported as not evaluated.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from expectations.suites import code_list
@@ -28,20 +30,25 @@ class DerivedRule:
     name: str
     requires: tuple[str, ...]  # columns of the table the rule reads
     fn: RuleFn
+    # What the rule reads besides the rows: "header" (the extract's Header rows), "postcodes"
+    # (the directory), "year" (code lists of the collection year) or nothing.
+    needs: str | None = None
+    # Compares rows with other rows of the same extract: takes `by`, the columns telling extracts
+    # apart when the frame (and the Header) holds several, so that many are computed at once.
+    keyed: bool = False
+    # Reads each row on its own: computed over many extracts' rows at once as it is.
+    per_row: bool = False
 
 
 RULES: dict[str, DerivedRule] = {}
-# Rules that read nothing but the row itself (and the shared postcode directory): computed once
-# over many extracts' rows. Rules keyed within an extract take `by` (the extract's column) instead.
-ROW_RULES = {"rec_iff_dec", "home_post_present", "pl_post_present", "home_post_found",
-             "pl_post_found", "home_differs_from_placement", "died_or_home_no_activity",
-             "in_touch_has_activity"}  # fmt: skip
-KEYED_RULES = {"key_unique", "no_duplicate_rows"}
 
 
-def rule(*requires: str) -> Callable[[RuleFn], RuleFn]:
+def rule(
+    *requires: str, needs: str | None = None, per_row: bool = False
+) -> Callable[[RuleFn], RuleFn]:
     def register(fn: RuleFn) -> RuleFn:
-        RULES[fn.__name__] = DerivedRule(fn.__name__, tuple(requires), fn)
+        keyed = "by" in inspect.signature(fn).parameters
+        RULES[fn.__name__] = DerivedRule(fn.__name__, tuple(requires), fn, needs, keyed, per_row)
         return fn
 
     return register
@@ -49,7 +56,10 @@ def rule(*requires: str) -> Callable[[RuleFn], RuleFn]:
 
 def normalise_postcode(values: pd.Series) -> pd.Series:
     """Upper case, every space removed: the directory's `pcd_abbr` form."""
-    return values.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    # Each distinct value is normalised once: a column repeats the same postcodes many times.
+    codes, uniques = pd.factorize(values.astype("string"))
+    normal = pd.Series(uniques).str.upper().str.replace(r"\s+", "", regex=True).array
+    return pd.Series(normal.take(codes, allow_fill=True), index=values.index)
 
 
 def _bool(values, index) -> pd.Series:
@@ -63,50 +73,88 @@ def _applicable(ok: pd.Series, applies: pd.Series) -> pd.Series:
     return result
 
 
-def _next_within_child(df: pd.DataFrame, sort_col: str) -> pd.DataFrame:
-    """The table sorted by child and `sort_col`, flagging rows whose neighbour is the same child."""
-    ordered = df.sort_values(["child", sort_col], kind="stable")
+def _next_within_child(df: pd.DataFrame, sort_col: str, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The table sorted by child and `sort_col` (within `by`), flagging rows whose neighbour is
+    the same child (of the same extract)."""
+    ordered = df.sort_values([*by, "child", sort_col], kind="stable")
     same_prev = ordered["child"].eq(ordered["child"].shift(1))
     same_next = ordered["child"].eq(ordered["child"].shift(-1))
+    for col in by:
+        same_prev &= ordered[col].eq(ordered[col].shift(1))
+        same_next &= ordered[col].eq(ordered[col].shift(-1))
     return ordered.assign(_same_prev=same_prev, _same_next=same_next)
 
 
 # ---- Episodes ---------------------------------------------------------------------------------
 
 
-@rule("child")
-def child_in_header(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series | None:
+def row_keys(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """An integer per row of two tables, equal exactly when the rows' values are equal in every
+    column (left[i] against right[i]): a join key over several columns without tuples."""
+    n_left = len(left[0])
+    keys = np.zeros(n_left + len(right[0]), dtype=np.int64)
+    for lcol, rcol in zip(left, right, strict=True):
+        codes, uniques = pd.factorize(pd.concat([lcol, rcol], ignore_index=True))
+        # re-factorised after each column, so the key never outgrows the number of rows
+        keys, _ = pd.factorize(keys * (len(uniques) + 1) + codes + 1)
+    return keys[:n_left], keys[n_left:]
+
+
+@rule("child", needs="header")
+def child_in_header(
+    df: pd.DataFrame, ctx: ValidationContext, by: tuple[str, ...] = ()
+) -> pd.Series | None:
     """Every Episodes child has a Header record in the same extract."""
     if ctx.header is None:
         return None
-    known = set(ctx.header["child"].dropna().astype(str))
-    ok = df["child"].astype("string").isin(known)
+    if by:
+        header = ctx.header.dropna(subset=["child"])
+        mine, known = row_keys(
+            [*(df[c] for c in by), df["child"].astype("string")],
+            [*(header[c] for c in by), header["child"].astype(str)],
+        )
+        ok = pd.Series(np.isin(mine, known), index=df.index)
+    else:
+        known = set(ctx.header["child"].dropna().astype(str))
+        ok = df["child"].astype("string").isin(known)
     return _applicable(ok, df["child"].notna())
 
 
-@rule("child", "decom")
-def decom_not_before_dob(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series | None:
+@rule("child", "decom", needs="header")
+def decom_not_before_dob(
+    df: pd.DataFrame, ctx: ValidationContext, by: tuple[str, ...] = ()
+) -> pd.Series | None:
     """An episode cannot start before the child's date of birth (from Header)."""
     if ctx.header is None or "dob" not in ctx.header.columns:
         return None
-    dob = ctx.header.dropna(subset=["child"]).drop_duplicates("child").set_index("child")["dob"]
-    child_dob = pd.to_datetime(df["child"].map(dob))
+    key = [*by, "child"]
+    # the first Header record of each child (of each extract) gives the date of birth
+    first = ctx.header.dropna(subset=["child"]).drop_duplicates(key)
+    if by:
+        mine, theirs = row_keys([df[c] for c in key], [first[c] for c in key])
+        where = pd.Index(theirs).get_indexer(mine)
+        found = first["dob"].array.take(where, allow_fill=True)
+        child_dob = pd.to_datetime(pd.Series(found, index=df.index))
+    else:
+        child_dob = pd.to_datetime(df["child"].map(first.set_index("child")["dob"]))
     decom = pd.to_datetime(df["decom"])
     return _applicable(decom >= child_dob, decom.notna() & child_dob.notna())
 
 
-@rule("dec", "rec")
+@rule("dec", "rec", per_row=True)
 def rec_iff_dec(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
     """An ended episode has a reason ceased and an open one has none."""
     return _bool(df["dec"].notna() == df["rec"].notna(), df.index)
 
 
 @rule("child", "decom", "dec")
-def no_overlapping_episodes(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+def no_overlapping_episodes(
+    df: pd.DataFrame, ctx: ValidationContext, by: tuple[str, ...] = ()
+) -> pd.Series:
     """An episode may not start before the previous episode of the same child ended (rule 501),
     nor while the previous one is still open (rule 142). The later episode is flagged."""
     usable = df[df["child"].notna() & df["decom"].notna()]
-    ordered = _next_within_child(usable, "decom")
+    ordered = _next_within_child(usable, "decom", by)
     prev_dec = ordered["dec"].shift(1)
     overlaps = ordered["_same_prev"] & (prev_dec.isna() | (ordered["decom"] < prev_dec))
     result = _bool([pd.NA] * len(df), df.index)
@@ -114,14 +162,16 @@ def no_overlapping_episodes(df: pd.DataFrame, ctx: ValidationContext) -> pd.Seri
     return result
 
 
-@rule("child", "decom", "rne", "place", "rec", "reason_place_change")
-def reason_place_change_recorded(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
+@rule("child", "decom", "rne", "place", "rec", "reason_place_change", needs="year")
+def reason_place_change_recorded(
+    df: pd.DataFrame, ctx: ValidationContext, by: tuple[str, ...] = ()
+) -> pd.Series:
     """Rule 225: when an episode ends X1 and the next starts with RNE P, B, T or U, and neither
     placement is temporary (T0-T4), the ended episode must give a reason for placement change."""
     temporary = set(code_list("TEMPORARY_PLACE", ctx.collection_year))
     change_rne = set(code_list("PLACEMENT_CHANGE_RNE", ctx.collection_year))
     usable = df[df["child"].notna() & df["decom"].notna()]
-    ordered = _next_within_child(usable, "decom")
+    ordered = _next_within_child(usable, "decom", by)
     next_rne = ordered["rne"].shift(-1)
     next_place = ordered["place"].shift(-1)
     applies = (
@@ -142,12 +192,12 @@ def _not_short_break(df: pd.DataFrame) -> pd.Series:
     return ~df["ls"].isin(["V3", "V4"])
 
 
-@rule("home_post", "ls")
+@rule("home_post", "ls", per_row=True)
 def home_post_present(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
     return _applicable(df["home_post"].notna(), _not_short_break(df))
 
 
-@rule("pl_post", "ls")
+@rule("pl_post", "ls", per_row=True)
 def pl_post_present(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
     return _applicable(df["pl_post"].notna(), _not_short_break(df))
 
@@ -165,19 +215,19 @@ def _found(df: pd.DataFrame, ctx: ValidationContext, column: str) -> pd.Series |
     return _applicable(ok, values.notna() & values.ne(""))
 
 
-@rule("home_post")
+@rule("home_post", needs="postcodes", per_row=True)
 def home_post_found(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series | None:
     """The home postcode is in the ONS Postcode Directory."""
     return _found(df, ctx, "home_post")
 
 
-@rule("pl_post")
+@rule("pl_post", needs="postcodes", per_row=True)
 def pl_post_found(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series | None:
     """The placement postcode is in the ONS Postcode Directory."""
     return _found(df, ctx, "pl_post")
 
 
-@rule("home_post", "pl_post", "place")
+@rule("home_post", "pl_post", "place", per_row=True)
 def home_differs_from_placement(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
     """Home and placement postcodes differ unless the child is placed with parents (P1)."""
     home = normalise_postcode(df["home_post"])
@@ -189,7 +239,7 @@ def home_differs_from_placement(df: pd.DataFrame, ctx: ValidationContext) -> pd.
 # ---- OC3 --------------------------------------------------------------------------------------
 
 
-@rule("in_touch", "activ", "accom")
+@rule("in_touch", "activ", "accom", per_row=True)
 def died_or_home_no_activity(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
     """Rule 344: a care leaver who died or returned home has ACTIV and ACCOM 0."""
     applies = df["in_touch"].isin(["DIED", "RHOM"])
@@ -197,7 +247,7 @@ def died_or_home_no_activity(df: pd.DataFrame, ctx: ValidationContext) -> pd.Ser
     return _applicable(ok, applies)
 
 
-@rule("in_touch", "activ", "accom")
+@rule("in_touch", "activ", "accom", per_row=True)
 def in_touch_has_activity(df: pd.DataFrame, ctx: ValidationContext) -> pd.Series:
     """Rule 345: a care leaver in touch (YES) has a real activity and accommodation, not 0."""
     applies = df["in_touch"].eq("YES").fillna(False)
@@ -216,6 +266,31 @@ def _content_columns(df: pd.DataFrame) -> list[str]:
     return [c for c in df.columns if c not in _META and not c.startswith("__dq_")]
 
 
+def _text_codes(values: pd.Series) -> np.ndarray:
+    """An integer per value, equal exactly when the values' text (astype("string"), <NA> as
+    "\x00") is: rows compared as text without building the text where the dtype allows."""
+    dtype = values.dtype
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        codes, uniques = pd.factorize(values)
+        nul = np.flatnonzero(np.asarray(uniques == "\x00", dtype=bool))
+        return np.where(codes == -1, nul[0], codes) if len(nul) else codes
+    if (
+        pd.api.types.is_datetime64_any_dtype(dtype)
+        or pd.api.types.is_integer_dtype(dtype)
+        or pd.api.types.is_bool_dtype(dtype)
+    ):  # one text per value, never "\x00"
+        return pd.factorize(values)[0]
+    return pd.factorize(values.astype("string").fillna("\x00"))[0]
+
+
+def _combined(codes: list[np.ndarray], length: int) -> np.ndarray:
+    """One integer per row, equal exactly when every column's code is."""
+    keys = np.zeros(length, dtype=np.int64)
+    for column in codes:
+        keys, _ = pd.factorize(keys * (int(column.max(initial=-1)) + 2) + column + 1)
+    return keys
+
+
 @rule()
 def key_unique(
     df: pd.DataFrame, ctx: ValidationContext, key: list[str], by: tuple[str, ...] = ()
@@ -223,14 +298,18 @@ def key_unique(
     """No two rows of an extract share a key with different contents: which one is right is
     unknowable, so the key is unusable. Exact copies are left to `no_duplicate_rows` (history
     rule H2 keeps one of them, losing nothing). `by`: columns telling extracts apart when `df`
-    holds several (the rule is then computed for all of them at once)."""
+    holds several (the rule is then computed for all of them at once). Rows are compared as
+    text (every column's astype("string"))."""
     key = [*by, *key]
     usable = df[key].notna().all(axis=1)
-    sub = df.loc[usable, [*by, *_content_columns(df)]].astype("string").fillna("\x00")
-    variants = sub.drop_duplicates().groupby(key, dropna=False).size()
-    conflicting = variants[variants > 1].index
-    keys = pd.MultiIndex.from_frame(sub[key]) if len(key) > 1 else pd.Index(sub[key[0]])
-    ok = pd.Series(~keys.isin(conflicting), index=sub.index)
+    sub = df.loc[usable]
+    codes = {c: _text_codes(sub[c]) for c in dict.fromkeys([*by, *_content_columns(df), *key])}
+    keys = _combined([codes[c] for c in key], len(sub))
+    rows = _combined([codes[c] for c in [*by, *_content_columns(df)]], len(sub))
+    # a key is conflicting when its rows have more than one distinct content
+    pairs = pd.DataFrame({"key": keys, "row": rows}).drop_duplicates()
+    variants = np.bincount(pairs["key"].to_numpy(), minlength=int(keys.max(initial=-1)) + 1)
+    ok = pd.Series(variants[keys] <= 1, index=sub.index)
     result = _bool([pd.NA] * len(df), df.index)
     result.loc[sub.index] = ok
     return result
@@ -242,5 +321,6 @@ def no_duplicate_rows(
 ) -> pd.Series:
     """A row that repeats an earlier row of the extract exactly (the copies are flagged, not the
     first occurrence). `by` as for key_unique."""
-    content = df[[*by, *_content_columns(df)]].astype("string").fillna("\x00")
-    return _bool(~content.duplicated(keep="first"), df.index)
+    columns = [*by, *_content_columns(df)]
+    rows = _combined([_text_codes(df[c]) for c in columns], len(df))
+    return _bool(~pd.Series(rows).duplicated(keep="first").to_numpy(), df.index)

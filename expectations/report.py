@@ -86,30 +86,53 @@ def _cell(value) -> str:
 
 
 def failing_records(
-    table: str, df: pd.DataFrame, results: Sequence[ExpectationResult]
+    table: str,
+    df: pd.DataFrame,
+    results: Sequence[ExpectationResult],
+    *,
+    indexed: bool = False,
 ) -> list[dict[str, str]]:
-    """One CSV row per failing row and reported column of every failed expectation."""
+    """One CSV row per failing row and reported column of every failed expectation.
+
+    `df`: the extract's rows in order (failing rows are positions in it), or with `indexed`
+    at least its failing rows, indexed by those positions."""
     suite = load_suite(table)
-    work = df.reset_index(drop=True)
+    work = df if indexed else df.reset_index(drop=True)
+    failed = [r for r in results if r.failed and r.failing_rows]
+    positions = sorted({i for r in failed for i in r.failing_rows})
+    picked = work.loc[positions] if indexed else work.iloc[positions]
+    reported = {c for r in failed for c in suite.get(r.expectation).report_columns}
+    # the failing rows' values read column by column (a row Series per row is slow); object
+    # arrays hold what a row Series would (Timestamps for dates)
+    values = {
+        c: dict(zip(positions, picked[c].to_numpy(dtype=object), strict=True))
+        for c in ["la_code", "extract_date", "source_file", "row_number", "child", *reported]
+        if c in picked.columns
+    }
+
+    def value(column: str, i: int):
+        return values[column][i] if column in values else None
+
+    title = schema.table(table).title
     rows: list[dict[str, str]] = []
-    for result in results:
-        if not result.failed or not result.failing_rows:
-            continue
+    for result in failed:
         exp = suite.get(result.expectation)
         columns = [c for c in exp.report_columns if c in work.columns] or [""]
         for i in result.failing_rows:
-            record = work.iloc[i]
+            where = {
+                "la_code": _fmt(value("la_code", i)),
+                "extract_date": _fmt(value("extract_date", i)),
+                "file": _fmt(value("source_file", i)),
+                "row_number": _fmt(value("row_number", i)),
+                "child": _cell(value("child", i)),
+                "table": title,
+            }
             for column in columns:
                 rows.append(
                     {
-                        "la_code": _fmt(record.get("la_code")),
-                        "extract_date": _fmt(record.get("extract_date")),
-                        "file": _fmt(record.get("source_file")),
-                        "row_number": _fmt(record.get("row_number")),
-                        "child": _cell(record.get("child")),
-                        "table": schema.table(table).title,
+                        **where,
                         "column": column.upper(),
-                        "value": _cell(record.get(column)) if column else "",
+                        "value": _cell(value(column, i)) if column else "",
                         "rule": exp.name,
                         "severity": exp.severity,
                         "dfe_rule": exp.validator_rule or "",
@@ -206,8 +229,11 @@ def write_error_report(
     frames_by_table: Mapping[str, pd.DataFrame],
     root: str | os.PathLike | None = None,
     export_dir: str | os.PathLike | None = None,
+    *,
+    indexed: bool = False,
 ) -> ReportFiles:
-    """Write <root>/<la_code>/<extract_date>/{dq_error_report.html, dq_failing_records.csv}."""
+    """Write <root>/<la_code>/<extract_date>/{dq_error_report.html, dq_failing_records.csv}.
+    `frames_by_table`: as `failing_records` reads them (`indexed` likewise)."""
     root_path = restricted_dir(root)
     exports = settings.export_dir(export_dir)
     if root_path == exports or root_path.is_relative_to(exports):
@@ -220,7 +246,9 @@ def write_error_report(
     records: list[dict[str, str]] = []
     for table, results in results_by_table.items():
         if table in frames_by_table:
-            records.extend(failing_records(table, frames_by_table[table], results))
+            records.extend(
+                failing_records(table, frames_by_table[table], results, indexed=indexed)
+            )
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()

@@ -14,11 +14,13 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from expectations.derived import KEYED_RULES, ROW_RULES, RULES
+from expectations.derived import RULES, row_keys
 from expectations.suites import Expectation, Suite, code_list, load_suite
 
 # Columns GX validates for a derived rule are named after it; they never leave this module.
@@ -322,64 +324,195 @@ def validate_table(
     return [outcomes[e.name] for e in suite.expectations]
 
 
-# ---- many extracts in one Great Expectations run ----------------------------------------------
+# ---- many extracts at once ---------------------------------------------------------------------
+#
+# Great Expectations' cost is mostly per expectation and per run (building its metric graph), and
+# its pandas engine filters the whole batch several times per expectation. So many extracts are
+# validated together, each expectation in a run of its own over only the columns it reads, and a
+# run per distinct form of the expectation (code lists differ in some collection years). The
+# unexpected rows GX reports are split back by extract.
 
+_SLICE = _DERIVED_PREFIX + "slice"
 _COLUMN_MAP = ("expect_column_values_to_",)
-_suite_cache: dict[tuple, Any] = {}
-
-
-def _cached_gx_suite(table_name: str, year: int | None, to_run: list[Expectation]):
-    key = (table_name, year, tuple(e.name for e in to_run))
-    with _gx_lock:
-        cached = _suite_cache.get(key)
-    if cached is None:
-        gx = _gx()["gx"]
-        cached = gx.ExpectationSuite(name=f"{table_name}_{year}_{len(_suite_cache)}")
-        for exp in to_run:
-            cached.add_expectation(_gx_expectation(exp, year))
-        with _gx_lock:
-            _suite_cache[key] = cached
-    return cached
-
-
 _resolved_cache: dict[tuple, str] = {}
 
 
 def _resolved(exp: Expectation, year: int | None) -> str:
+    """The expectation's arguments with its code lists resolved for a collection year."""
     key = (exp.table, exp.name, year)
     if key not in _resolved_cache:
         _resolved_cache[key] = repr({k: _resolve(v, year) for k, v in exp.kwargs.items()})
     return _resolved_cache[key]
 
 
-def _signature(to_run: list[Expectation], year: int | None) -> tuple:
-    return tuple((e.name, _resolved(e, year)) for e in to_run)
+@dataclass
+class _Blocks:
+    """Many extracts' rows of one table: extract k is rows starts[k]:starts[k + 1] of `frame`."""
+
+    frame: pd.DataFrame  # RangeIndex, the same columns for every extract
+    starts: np.ndarray  # n + 1 row offsets
+    years: list[int | None]  # collection year of each extract (its code lists)
+    postcodes: list[frozenset[str] | None]  # directory each extract is checked against
+    header: pd.DataFrame | None  # Header rows of the extracts that have them, with _SLICE
+    header_kinds: list[tuple | None]  # per extract: None (no Header) or its columns and dtypes
+
+    @property
+    def n(self) -> int:
+        return len(self.years)
+
+    @cached_property
+    def slice_ids(self) -> np.ndarray:
+        return np.repeat(np.arange(self.n), np.diff(self.starts))
+
+    def rows(self, members: list[int]) -> np.ndarray | None:
+        """Row positions of the given extracts; None for all of them."""
+        if len(members) == self.n:
+            return None
+        return np.concatenate([np.arange(self.starts[k], self.starts[k + 1]) for k in members])
+
+    def context(self, k: int) -> ValidationContext:
+        header = None
+        if self.header_kinds[k] is not None:
+            rows = self.header[self.header[_SLICE].to_numpy() == k]
+            header = rows.drop(columns=[_SLICE]).reset_index(drop=True)
+        return ValidationContext(self.years[k], self.postcodes[k], header)
+
+    def extract(self, k: int) -> pd.DataFrame:
+        return self.frame.iloc[self.starts[k] : self.starts[k + 1]].reset_index(drop=True)
 
 
-def _slice_missing(exp: Expectation, res: dict, work: pd.DataFrame) -> int | None:
-    """The `missing_count` GX reports for one slice of the batch, or None if unknown."""
+def _take(frame: pd.DataFrame, rows: np.ndarray | None) -> pd.DataFrame:
+    return frame if rows is None else frame.take(rows)
+
+
+def _types_blocks(exp: Expectation, blocks: _Blocks) -> list[ExpectationResult]:
+    """_types_result of every extract, computed over all of them at once: the dtypes are the
+    frame's; what differs by extract is whether a column holds any value, and the values of
+    float or object columns."""
+    frame, n, ids = blocks.frame, blocks.n, blocks.slice_ids
+    present = [c for c in exp.types if c in frame.columns]
+    wrong = np.zeros((len(present), n), dtype=bool)
+    for j, column in enumerate(present):
+        series, kind = frame[column], exp.types[column]
+        dtype = series.dtype
+        valued = series.notna().to_numpy()
+        bad_rows = None  # rows whose value breaks the type (when the dtype alone does not say)
+        if kind == "date":
+            ok = pd.api.types.is_datetime64_any_dtype(dtype)
+        elif kind == "int":
+            ok = pd.api.types.is_integer_dtype(dtype)
+            if not ok and pd.api.types.is_float_dtype(dtype):
+                ok, bad_rows = True, valued & (series != series.round()).to_numpy()
+        elif pd.api.types.is_string_dtype(dtype):
+            ok = True
+            if pd.api.types.is_object_dtype(dtype):
+                is_text = series.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+                bad_rows = valued & ~is_text
+        else:
+            ok = False
+        any_value = np.bincount(ids, weights=valued, minlength=n) > 0
+        if bad_rows is not None:
+            wrong[j] = any_value & (np.bincount(ids, weights=bad_rows, minlength=n) > 0)
+        elif not ok:
+            wrong[j] = any_value  # an all-NULL column carries no type information
+    out = []
+    for k in range(n):
+        names = [c for j, c in enumerate(present) if wrong[j, k]]
+        out.append(
+            ExpectationResult(
+                table_name=exp.table,
+                expectation=exp.name,
+                severity=exp.severity,
+                success=not names,
+                evaluated=len(present),
+                unexpected=len(names),
+                unexpected_pct=100.0 * len(names) / len(present) if present else None,
+                note=f"wrong type: {', '.join(sorted(names))}" if names else None,
+            )
+        )
+    return out
+
+
+def _derived_blocks(exp: Expectation, blocks: _Blocks) -> tuple[pd.Series, list[int]]:
+    """A derived rule's values over every extract (its <NA> rows are not counted) and the
+    extracts it could be evaluated for. The rule is computed once per group of extracts that
+    share its inputs (Header or not, directory, collection year), the extract in its key."""
+    rule_ = RULES[exp.derived]
+    n = blocks.n
+    if rule_.needs == "header":
+        kinds = blocks.header_kinds
+    elif rule_.needs == "postcodes":
+        kinds = [None if p is None else id(p) for p in blocks.postcodes]
+    elif rule_.needs == "year":
+        kinds = list(blocks.years)
+    else:
+        kinds = [0] * n
+    groups: dict[Any, list[int]] = {}
+    for k, kind in enumerate(kinds):
+        groups.setdefault(kind, []).append(k)
+    if not rule_.keyed and not (rule_.per_row and rule_.needs != "header"):
+        # reads several rows (or one extract's Header) without a key: one extract at a time
+        groups = {(kind, k): [k] for kind, members in groups.items() for k in members}
+    total = len(blocks.frame)
+    data, missing = np.zeros(total, dtype=bool), np.ones(total, dtype=bool)
+    evaluated: list[int] = []
+    for members in groups.values():
+        rows = blocks.rows(members)
+        first = members[0]
+        header = None
+        if rule_.needs == "header" and blocks.header_kinds[first] is not None:
+            in_group = np.isin(blocks.header[_SLICE].to_numpy(), members)
+            header = blocks.header if in_group.all() else blocks.header[in_group]
+        kwargs = dict(exp.kwargs)
+        sub = _take(blocks.frame, rows)
+        if rule_.keyed:
+            kwargs["by"] = (_SLICE,)
+            sub = sub.assign(
+                **{_SLICE: blocks.slice_ids if rows is None else blocks.slice_ids[rows]}
+            )
+        elif header is not None:  # one extract's own Header
+            header = header.drop(columns=[_SLICE]).reset_index(drop=True)
+        ctx = ValidationContext(blocks.years[first], blocks.postcodes[first], header)
+        values = RULES[exp.derived].fn(sub, ctx, **kwargs)
+        if values is None:
+            continue  # input not supplied
+        values = values.astype("boolean").reindex(sub.index)
+        at = slice(None) if rows is None else rows
+        data[at] = values.fillna(False).to_numpy(dtype=bool)
+        missing[at] = values.isna().to_numpy()
+        evaluated.extend(members)
+    return pd.Series(pd.arrays.BooleanArray(data, missing)), sorted(evaluated)
+
+
+def _missing_rows(exp: Expectation, res: dict, frame: pd.DataFrame) -> np.ndarray | None:
+    """The rows GX counts in `missing_count`, or None if unknown."""
     if "missing_count" not in res:
-        return 0
+        return np.zeros(len(frame), dtype=bool)
     kw = exp.kwargs
     if exp.kind == "derived":
-        return int(work[_DERIVED_PREFIX + exp.name].isna().sum())
+        return frame[_DERIVED_PREFIX + exp.name].isna().to_numpy()
     if exp.expect.startswith(_COLUMN_MAP) and "column" in kw:
-        return int(work[kw["column"]].isna().sum())
+        return frame[kw["column"]].isna().to_numpy()
     if "column_A" in kw and "column_B" in kw:
-        a, b = work[kw["column_A"]].isna(), work[kw["column_B"]].isna()
+        a, b = frame[kw["column_A"]].isna().to_numpy(), frame[kw["column_B"]].isna().to_numpy()
         mode = kw.get("ignore_row_if", "both_values_are_missing")
         if mode == "either_value_is_missing":
-            return int((a | b).sum())
+            return a | b
         if mode == "both_values_are_missing":
-            return int((a & b).sum())
+            return a & b
     return None
 
 
-def _split(
-    exp: Expectation, gx_result, works: list[pd.DataFrame], offsets: list[int]
+def _split_blocks(
+    exp: Expectation,
+    gx_result,
+    blocks: _Blocks,
+    members: list[int],
+    rows: np.ndarray | None,
+    frame: pd.DataFrame,
 ) -> list[ExpectationResult] | None:
-    """One batch result split into one result per slice; None when it cannot be split exactly
-    (the caller then validates the slices one by one)."""
+    """One GX result over the rows of `members` split into one result per extract (in the
+    order of `members`); None when it cannot be split exactly."""
     info = gx_result.exception_info or {}
     raised = info.get("raised_exception") if isinstance(info, dict) else False
     if not raised and isinstance(info, dict):
@@ -387,33 +520,37 @@ def _split(
     if raised or "mostly" in exp.kwargs:
         return None
     if exp.expect == "expect_table_columns_to_match_set":
-        # a property of the table's columns: the same for every slice
-        return [
-            _from_gx(exp, gx_result, w["row_number"] if "row_number" in w.columns else None)
-            for w in works
-        ]
+        # a property of the table's columns: the same for every extract
+        return [_from_gx(exp, gx_result, None) for _ in members]
     res = gx_result.result or {}
-    indices = [int(i) for i in (res.get("unexpected_index_list") or [])]
-    total_unexpected = int(res.get("unexpected_count", 0) or 0)
-    if len(indices) != total_unexpected or int(res.get("element_count", -1)) != offsets[-1]:
+    indices = np.asarray(res.get("unexpected_index_list") or [], dtype=np.int64)
+    if len(indices) != int(res.get("unexpected_count", 0) or 0):
         return None
-    bounds = pd.Series(indices, dtype="int64")
-    positions = pd.Index(offsets[1:]).searchsorted(bounds, side="right") if indices else []
-    per_slice: list[list[int]] = [[] for _ in works]
-    for index, slice_no in zip(indices, positions, strict=True):
-        per_slice[slice_no].append(index - offsets[slice_no])
-    out: list[ExpectationResult] = []
-    missing_total = 0
-    for work, local in zip(works, per_slice, strict=True):
-        missing = _slice_missing(exp, res, work)
-        if missing is None:
-            return None
-        missing_total += missing
-        evaluated = len(work) - missing
-        unexpected = len(local)
-        numbers: tuple[int, ...] = ()
-        if "row_number" in work.columns and local:
-            numbers = tuple(int(n) for n in work["row_number"].iloc[local] if pd.notna(n))
+    if int(res.get("element_count", -1)) != len(frame):
+        return None
+    missing = _missing_rows(exp, res, frame)
+    if missing is None or int(missing.sum()) != int(res.get("missing_count", 0) or 0):
+        return None
+    n = blocks.n
+    ids = blocks.slice_ids if rows is None else blocks.slice_ids[rows]
+    missing_per = np.bincount(ids, weights=missing, minlength=n).astype(np.int64)
+    failing = indices if rows is None else rows[indices]  # positions in blocks.frame
+    failing_ids = blocks.slice_ids[failing]
+    order = np.argsort(failing_ids, kind="stable")  # by extract, GX's order within each
+    failing, failing_ids = failing[order], failing_ids[order]
+    bounds = np.searchsorted(failing_ids, np.arange(n + 1))
+    numbers = None
+    if "row_number" in blocks.frame.columns:
+        numbers = blocks.frame["row_number"].take(failing).to_numpy(dtype=object, na_value=None)
+    out = []
+    for k in members:
+        mine = failing[bounds[k] : bounds[k + 1]]
+        evaluated = int(blocks.starts[k + 1] - blocks.starts[k] - missing_per[k])
+        unexpected = len(mine)
+        row_numbers: tuple[int, ...] = ()
+        if numbers is not None and unexpected:
+            values = numbers[bounds[k] : bounds[k + 1]]
+            row_numbers = tuple(int(v) for v in values if v is not None and pd.notna(v))
         out.append(
             ExpectationResult(
                 table_name=exp.table,
@@ -423,18 +560,96 @@ def _split(
                 evaluated=evaluated,
                 unexpected=unexpected,
                 unexpected_pct=(100.0 * unexpected / evaluated) if evaluated else None,
-                failing_rows=tuple(local),
-                failing_row_numbers=numbers,
+                failing_rows=tuple(int(i) for i in mine - blocks.starts[k]),
+                failing_row_numbers=row_numbers,
             )
         )
-    if missing_total != int(res.get("missing_count", 0) or 0):
-        return None
     if bool(gx_result.success) != all(r.success for r in out):
         return None
     return out
 
 
-_SLICE = _DERIVED_PREFIX + "slice"
+_single_suites: dict[tuple, Any] = {}
+
+
+def _single_suite(exp: Expectation, year: int | None):
+    """A GX suite of one expectation in the form it takes in a collection year."""
+    key = (exp.table, exp.name, _resolved(exp, year))
+    with _gx_lock:
+        cached = _single_suites.get(key)
+    if cached is None:
+        gx = _gx()["gx"]
+        cached = gx.ExpectationSuite(name=f"{exp.table}_{exp.name}_{len(_single_suites)}")
+        cached.add_expectation(_gx_expectation(exp, year))
+        with _gx_lock:
+            _single_suites[key] = cached
+    return cached
+
+
+def _gx_frame(exp: Expectation, blocks: _Blocks, rows, derived: pd.Series | None) -> pd.DataFrame:
+    """The batch GX validates one expectation on: only the columns it reads."""
+    if exp.kind == "derived":
+        values = derived if rows is None else derived.take(rows).reset_index(drop=True)
+        return pd.DataFrame({_DERIVED_PREFIX + exp.name: values})
+    if exp.expect == "expect_table_columns_to_match_set":
+        return blocks.frame.iloc[:0]  # the columns are all it reads
+    columns = [c for c in exp.required_columns() if c in blocks.frame.columns]
+    if not exp.expect.startswith("expect_column") or not columns:
+        columns = list(blocks.frame.columns)  # not known what it reads: everything
+    frame = blocks.frame[list(dict.fromkeys(columns))]
+    return frame if rows is None else frame.take(rows).reset_index(drop=True)
+
+
+def _validate_blocks(
+    table_name: str,
+    suite: Suite,
+    blocks: _Blocks,
+    types: dict[str, list[ExpectationResult]] | None = None,
+) -> list[list[ExpectationResult]]:
+    n = blocks.n
+    outcomes: list[dict[str, ExpectationResult]] = [{} for _ in range(n)]
+    for exp in suite.expectations:
+        if exp.kind == "types":
+            found = types[exp.name] if types is not None else _types_blocks(exp, blocks)
+            for k, result in enumerate(found):
+                outcomes[k][exp.name] = result
+            continue
+        absent = _absent_columns(exp, blocks.frame.columns)
+        if absent:
+            for k in range(n):
+                outcomes[k][exp.name] = _not_evaluated(exp, f"column missing: {', '.join(absent)}")
+            continue
+        derived = None
+        members = list(range(n))
+        if exp.kind == "derived":
+            derived, members = _derived_blocks(exp, blocks)
+            for k in set(range(n)) - set(members):
+                outcomes[k][exp.name] = _not_evaluated(exp, "input not supplied")
+        forms: dict[str, list[int]] = {}
+        for k in members:
+            forms.setdefault(_resolved(exp, blocks.years[k]), []).append(k)
+        for group in forms.values():
+            rows = blocks.rows(group)
+            frame = _gx_frame(exp, blocks, rows, derived)
+            gx_suite = _single_suite(exp, blocks.years[group[0]])
+            batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": frame})
+            validation = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
+            split = _split_blocks(exp, validation.results[0], blocks, group, rows, frame)
+            if split is None:  # cannot split exactly: validate each extract on its own
+                for k in group:
+                    one = validate_table(table_name, blocks.extract(k), blocks.context(k),
+                                         suite=suite)  # fmt: skip
+                    outcomes[k][exp.name] = next(r for r in one if r.expectation == exp.name)
+                continue
+            for k, result in zip(group, split, strict=True):
+                outcomes[k][exp.name] = result
+    return [[found[e.name] for e in suite.expectations] for found in outcomes]
+
+
+def _frame_kind(header: pd.DataFrame | None) -> tuple | None:
+    if header is None:
+        return None
+    return tuple(header.columns), tuple(str(t) for t in header.dtypes)
 
 
 def validate_tables(
@@ -444,96 +659,105 @@ def validate_tables(
     suite: Suite | None = None,
 ) -> list[list[ExpectationResult]]:
     """Validate many extracts of one table, each with its own context: the same results as
-    `validate_table` on each, but one Great Expectations run for all extracts whose expectations
-    resolve alike (code lists differ only in some collection years) instead of one per extract.
-    Derived rules that read one row, or group rows by a key within the extract, are computed once
-    over all the extracts (vectorised, the extract as part of the key); those needing the
-    extract's own inputs (Header, code lists, child ordering) per extract. GX's unexpected rows
-    are split back by extract."""
+    `validate_table` on each, computed for all of them at once (extracts with the same columns
+    share every Great Expectations run and derived-rule computation)."""
     suite = suite or load_suite(table_name)
-    prepared = []
+    works, contexts = [], []
     for df, context in slices:
-        ctx = (context or ValidationContext()).for_table(df)
-        work = df.reset_index(drop=True)
-        outcomes: dict[str, ExpectationResult] = {}
-        derived_cols: dict[str, pd.Series] = {}
-        to_run: list[Expectation] = []
-        deferred: list[Expectation] = []
-        for exp in suite.expectations:
-            if exp.kind == "types":
-                outcomes[exp.name] = _types_result(exp, work)
-                continue
-            absent = _absent_columns(exp, work.columns)
-            if absent:
-                outcomes[exp.name] = _not_evaluated(exp, f"column missing: {', '.join(absent)}")
-                continue
-            if exp.kind == "derived":
-                if exp.derived in KEYED_RULES or (
-                    exp.derived in ROW_RULES
-                    and not (exp.derived.endswith("_found") and ctx.known_postcodes is None)
-                ):
-                    deferred.append(exp)  # computed over the whole group below
-                    to_run.append(exp)
-                    continue
-                values = RULES[exp.derived].fn(work, ctx, **exp.kwargs)
-                if values is None:
-                    outcomes[exp.name] = _not_evaluated(exp, "input not supplied")
-                    continue
-                derived_cols[_DERIVED_PREFIX + exp.name] = values.astype("boolean")
-            to_run.append(exp)
-        batch_df = work.assign(**derived_cols) if derived_cols else work
-        prepared.append((ctx, batch_df, outcomes, to_run, deferred))
+        contexts.append((context or ValidationContext()).for_table(df))
+        works.append(df.reset_index(drop=True))
+    alike: dict[tuple, list[int]] = {}
+    for i, work in enumerate(works):
+        alike.setdefault(_frame_kind(work), []).append(i)
+    results: list[list[ExpectationResult]] = [[] for _ in slices]
+    for members in alike.values():
+        frames = [works[i] for i in members]
+        lengths = [len(f) for f in frames]
+        headers = [
+            contexts[i].header.assign(**{_SLICE: k})
+            for k, i in enumerate(members)
+            if contexts[i].header is not None
+        ]
+        blocks = _Blocks(
+            frame=pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
+            starts=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            years=[contexts[i].collection_year for i in members],
+            postcodes=[contexts[i].known_postcodes for i in members],
+            header=pd.concat(headers, ignore_index=True) if headers else None,
+            header_kinds=[_frame_kind(contexts[i].header) for i in members],
+        )
+        # types are a property of each extract's own frame (concatenation may change dtypes)
+        types = {
+            e.name: [_types_result(e, f) for f in frames]
+            for e in suite.expectations
+            if e.kind == "types"
+        }
+        for i, found in zip(members, _validate_blocks(table_name, suite, blocks, types),
+                            strict=True):  # fmt: skip
+            results[i] = found
+    return results
 
-    groups: dict[tuple, list[int]] = {}
-    for i, (ctx, _, _, to_run, deferred) in enumerate(prepared):
-        if to_run:
-            # the postcode directory is shared by the group's row rules
-            shared = id(ctx.known_postcodes) if any(
-                e.derived.endswith("_found") for e in deferred
-            ) else None
-            key = (_signature(to_run, ctx.collection_year), shared)
-            groups.setdefault(key, []).append(i)
-    for members in groups.values():
-        ctx0 = prepared[members[0]][0]
-        year = ctx0.collection_year
-        to_run = prepared[members[0]][3]
-        deferred = prepared[members[0]][4]
-        offsets = [0]
-        for i in members:
-            offsets.append(offsets[-1] + len(prepared[i][1]))
-        frames = [prepared[i][1] for i in members]
-        combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        if deferred:
-            slice_ids = pd.Series(
-                pd.RangeIndex(len(members)).repeat([len(f) for f in frames]), dtype="int64"
-            )
-            keyed = combined.assign(**{_SLICE: slice_ids.to_numpy()})
-            extra = {}
-            for exp in deferred:
-                kwargs = dict(exp.kwargs)
-                if exp.derived in KEYED_RULES:
-                    kwargs["by"] = (_SLICE,)
-                values = RULES[exp.derived].fn(keyed, ctx0, **kwargs)
-                extra[_DERIVED_PREFIX + exp.name] = values.astype("boolean")
-            combined = combined.assign(**extra)
-        works = [combined.iloc[offsets[k] : offsets[k + 1]] for k in range(len(members))]
-        gx_suite = _cached_gx_suite(table_name, year, to_run)
-        batch = _batch_definition(table_name).get_batch(batch_parameters={"dataframe": combined})
-        validation = batch.validate(gx_suite, result_format={"result_format": "COMPLETE"})
-        by_name = {r.expectation_config.meta.get("dq_expectation"): r for r in validation.results}
-        for exp in to_run:
-            split = _split(exp, by_name[exp.name], works, offsets)
-            if split is None:  # cannot split exactly: validate each extract on its own
-                for i in members:
-                    ctx, work, outcomes, _, _ = prepared[i]
-                    plain = work[[c for c in work.columns if not c.startswith(_DERIVED_PREFIX)]]
-                    one = validate_table(table_name, plain, ctx, suite=suite)
-                    outcomes[exp.name] = next(r for r in one if r.expectation == exp.name)
-                continue
-            for i, result in zip(members, split, strict=True):
-                prepared[i][2][exp.name] = result
 
-    return [[outcomes[e.name] for e in suite.expectations] for _, _, outcomes, _, _ in prepared]
+def validate_frame(
+    table_name: str,
+    frame: pd.DataFrame,
+    *,
+    header: pd.DataFrame | None = None,
+    known_postcodes: Iterable[str] | None = None,
+    extract_columns: tuple[str, ...] = ("la_code", "extract_date"),
+    suite: Suite | None = None,
+) -> tuple[list[tuple], list[list[ExpectationResult]]]:
+    """Validate the extracts of one table held in one frame (each extract's rows together, as a
+    staging query ordered by `extract_columns` returns them): the same results as
+    `validate_table(table_name, rows_of_the_extract, ValidationContext(known_postcodes=...,
+    header=its_header_rows))` for each. `header`: the Header rows of the same extracts (an
+    extract with none gets an empty Header), or None to skip the rules that need them.
+
+    Returns the extracts (their `extract_columns` values, in the frame's order) and their
+    results."""
+    suite = suite or load_suite(table_name)
+    work = frame.reset_index(drop=True)
+    columns = list(extract_columns)
+    if work.empty:
+        return [], []
+    codes, _ = row_keys([work[c] for c in columns], [work[c].iloc[:0] for c in columns])
+    starts = np.flatnonzero(np.diff(codes)) + 1
+    starts = np.concatenate([[0], starts, [len(work)]]).astype(np.int64)
+    n = len(starts) - 1
+    if n != codes.max() + 1:
+        raise ValueError("validate_frame: each extract's rows must be together")
+    firsts = work.iloc[starts[:-1]]
+    keys = list(firsts[columns].itertuples(index=False, name=None))
+    ids = np.repeat(np.arange(n), np.diff(starts))
+    years: list[int | None] = []
+    by_year = by_date = None
+    if "collection_year" in work.columns:
+        by_year = work["collection_year"].groupby(ids).max()
+    if "extract_date" in work.columns:
+        by_date = pd.to_datetime(work["extract_date"]).groupby(ids).max()
+    for k in range(n):  # as infer_collection_year
+        if by_year is not None and pd.notna(by_year.iloc[k]):
+            years.append(int(by_year.iloc[k]))
+        elif by_date is not None and pd.notna(by_date.iloc[k]):
+            years.append(collection_year_of(by_date.iloc[k]))
+        else:
+            years.append(None)
+    known = ValidationContext(known_postcodes=known_postcodes).known_postcodes
+    header_rows = None
+    if header is not None:
+        mine, theirs = row_keys([firsts[c] for c in columns], [header[c] for c in columns])
+        where = pd.Index(mine).get_indexer(theirs)  # the extract of each Header row
+        header_rows = header[where >= 0].assign(**{_SLICE: where[where >= 0]})
+        header_rows = header_rows.reset_index(drop=True)
+    blocks = _Blocks(
+        frame=work,
+        starts=starts,
+        years=years,
+        postcodes=[known] * n,
+        header=header_rows,
+        header_kinds=[_frame_kind(header)] * n,
+    )
+    return keys, _validate_blocks(table_name, suite, blocks)
 
 
 def summarise(results: Iterable[ExpectationResult]) -> dict[str, int]:

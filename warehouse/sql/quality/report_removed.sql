@@ -1,3 +1,5 @@
--- One extract's error report is removed (the extract left staging). Parameters: $la_code, $extract_date.
-DELETE FROM quality.reports
-WHERE la_code = $la_code AND extract_date = $extract_date
+-- Error reports removed (their extracts left staging): the extracts of the registered frame
+-- dq_report_done (la_code, extract_date).
+DELETE FROM quality.reports AS r
+USING dq_report_done AS d
+WHERE r.la_code = d.la_code AND r.extract_date = CAST(d.extract_date AS DATE)

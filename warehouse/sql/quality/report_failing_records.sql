@@ -1,0 +1,22 @@
+-- The failing rows of staging.{{ table }} in the extracts whose error reports are written now
+-- (registered frame dq_report: la_code, extract_date), with dq_row_index, their position among
+-- their extract's rows in file order (as staging_extract.sql and stale_rows.sql order them).
+WITH wanted AS (
+    SELECT DISTINCT f.la_code, f.extract_date, f.row_index
+    FROM quality.failing_rows AS f
+    SEMI JOIN dq_report AS p
+        ON f.la_code = p.la_code AND f.extract_date = CAST(p.extract_date AS DATE)
+    WHERE f.table_name = '{{ table }}'
+),
+positioned AS (
+    SELECT t.*,
+           row_number() OVER (PARTITION BY t.la_code, t.extract_date
+                              ORDER BY t.source_file, t.row_number) - 1 AS dq_row_index
+    FROM staging.{{ table }} AS t
+    SEMI JOIN wanted AS w ON t.la_code = w.la_code AND t.extract_date = w.extract_date
+)
+SELECT p.*
+FROM positioned AS p
+SEMI JOIN wanted AS w
+    ON p.la_code = w.la_code AND p.extract_date = w.extract_date AND p.dq_row_index = w.row_index
+ORDER BY p.la_code, p.extract_date, p.dq_row_index
