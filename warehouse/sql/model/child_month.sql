@@ -20,68 +20,76 @@ WITH looked_after_episodes AS (
     ) = 1
 ),
 
-current_periods AS (
+episode_state AS (
+    -- While episode k is a child's current one, its period, placement and the episode whose
+    -- placement details apply depend only on k, so they are found once per episode rather than
+    -- once per child and month end. Episodes are numbered in DECOM order and history ends each
+    -- one where the next begins (rule H5): the episodes of k's placement begun by any d at
+    -- which k is current are exactly those numbered up to k.
     SELECT
-        la.*,
+        e.la_code,
+        e.child,
+        e.episode_seq,
         p.period_seq,
         p.start_date AS period_start,
-        p.start_observed AS period_start_observed
-    FROM looked_after_episodes AS la
-    JOIN model.periods_of_care AS p
-        ON p.la_code = la.la_code
-        AND p.child = la.child
-        AND la.episode_seq BETWEEN p.first_episode_seq AND p.last_episode_seq
-),
-
-current_placements AS (
-    -- the latest placement of the period begun by the current episode (a child on a temporary
-    -- absence is still in the placement they left)
-    SELECT
-        cp.*,
+        p.start_observed AS period_start_observed,
         pl.placement_seq,
         pl.start_date AS placement_start,
         pl.first_episode_seq AS placement_first_episode_seq,
-        pl.last_episode_seq AS placement_last_episode_seq
-    FROM current_periods AS cp
-    LEFT JOIN model.placements AS pl
-        ON pl.la_code = cp.la_code
-        AND pl.child = cp.child
-        AND pl.period_seq = cp.period_seq
-        AND pl.first_episode_seq <= cp.episode_seq
-    QUALIFY row_number() OVER (
-        PARTITION BY cp.la_code, cp.period_end, cp.child ORDER BY pl.placement_seq DESC NULLS LAST
-    ) = 1
+        least(pl.last_episode_seq, e.episode_seq) AS placement_details_upto
+    FROM model.episodes AS e
+    JOIN model.periods_of_care AS p
+        ON p.la_code = e.la_code
+        AND p.child = e.child
+        AND e.episode_seq BETWEEN p.first_episode_seq AND p.last_episode_seq
+    -- the latest placement of the period begun by the episode (a child on a temporary absence
+    -- is still in the placement they left); placement_seq rises with first_episode_seq
+    ASOF LEFT JOIN model.placements AS pl
+        ON pl.la_code = e.la_code
+        AND pl.child = e.child
+        AND pl.period_seq = p.period_seq
+        AND pl.first_episode_seq <= e.episode_seq
+),
+
+episode_details AS (
+    -- "A placement's type, provider and postcode are those of its latest episode on or before d"
+    -- (temporary absences are not placements); a period with no placement yet (temporary
+    -- episodes only) takes the current episode's postcodes
+    SELECT
+        s.*,
+        CASE
+            WHEN s.placement_seq IS NULL THEN s.episode_seq
+            WHEN n.episode_seq >= s.placement_first_episode_seq THEN n.episode_seq
+        END AS details_episode_seq
+    FROM episode_state AS s
+    ASOF LEFT JOIN (
+        SELECT la_code, child, episode_seq FROM model.episodes WHERE NOT is_temporary
+    ) AS n
+        ON n.la_code = s.la_code
+        AND n.child = s.child
+        AND n.episode_seq <= s.placement_details_upto
 ),
 
 placement_details AS (
-    -- "A placement's type, provider and postcode are those of its latest episode on or before d";
-    -- a period with no placement yet (temporary episodes only) takes the current episode's postcodes
     SELECT
-        cp.*,
-        e.episode_seq AS details_episode_seq
-    FROM current_placements AS cp
-    LEFT JOIN model.episodes AS e
-        ON e.la_code = cp.la_code
-        AND e.child = cp.child
-        AND (
-            (
-                cp.placement_seq IS NOT NULL
-                AND e.episode_seq BETWEEN cp.placement_first_episode_seq
-                    AND cp.placement_last_episode_seq
-                AND NOT e.is_temporary
-                AND e.decom <= cp.period_end
-            )
-            OR (cp.placement_seq IS NULL AND e.episode_seq = cp.episode_seq)
-        )
-    QUALIFY row_number() OVER (
-        PARTITION BY cp.la_code, cp.period_end, cp.child ORDER BY e.episode_seq DESC NULLS LAST
-    ) = 1
+        la.*,
+        d.period_seq,
+        d.period_start,
+        d.period_start_observed,
+        d.placement_seq,
+        d.placement_start,
+        d.details_episode_seq
+    FROM looked_after_episodes AS la
+    JOIN episode_details AS d
+        ON d.la_code = la.la_code AND d.child = la.child AND d.episode_seq = la.episode_seq
 ),
 
 uasc_status AS (
-    -- UASC at d: a UASC record whose status had not ceased (DUC blank or after d)
-    SELECT DISTINCT la_code, child, duc
+    -- UASC at d: a UASC record whose status had not ceased (DUC blank or after d), i.e. one
+    -- open-ended record, or a latest DUC after d
+    SELECT la_code, child, bool_or(duc IS NULL) AS open_ended, max(duc) AS last_duc
     FROM history.uasc
+    GROUP BY la_code, child
 )
 
 SELECT
@@ -112,15 +120,9 @@ SELECT
     e.distance_miles,
     e.pl_utla,
     e.pl_outside_la,
-    CASE
-        WHEN EXISTS (
-            SELECT 1 FROM uasc_status AS u
-            WHERE u.la_code = pd.la_code AND u.child = pd.child
-              AND (u.duc IS NULL OR u.duc > pd.period_end)
-        ) THEN 'Y'
-        ELSE 'N'
-    END AS uasc
+    CASE WHEN u.open_ended OR u.last_duc > pd.period_end THEN 'Y' ELSE 'N' END AS uasc
 FROM placement_details AS pd
 LEFT JOIN model.episodes AS e
     ON e.la_code = pd.la_code AND e.child = pd.child AND e.episode_seq = pd.details_episode_seq
-LEFT JOIN history.header AS h ON h.la_code = pd.la_code AND h.child = pd.child;
+LEFT JOIN history.header AS h ON h.la_code = pd.la_code AND h.child = pd.child
+LEFT JOIN uasc_status AS u ON u.la_code = pd.la_code AND u.child = pd.child;
