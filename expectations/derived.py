@@ -66,6 +66,13 @@ def _bool(values, index) -> pd.Series:
     return pd.Series(pd.array(values, dtype="boolean"), index=index)
 
 
+def _unknown(index: pd.Index) -> pd.Series:
+    """All <NA> (a list of pd.NA objects is slow to build on a million rows)."""
+    n = len(index)
+    return pd.Series(pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)),
+                     index=index)  # fmt: skip
+
+
 def _applicable(ok: pd.Series, applies: pd.Series) -> pd.Series:
     """ok where the rule applies, <NA> elsewhere."""
     result = ok.astype("boolean").copy()
@@ -157,7 +164,7 @@ def no_overlapping_episodes(
     ordered = _next_within_child(usable, "decom", by)
     prev_dec = ordered["dec"].shift(1)
     overlaps = ordered["_same_prev"] & (prev_dec.isna() | (ordered["decom"] < prev_dec))
-    result = _bool([pd.NA] * len(df), df.index)
+    result = _unknown(df.index)
     result.loc[ordered.index] = ~overlaps.astype(bool)
     return result
 
@@ -182,7 +189,7 @@ def reason_place_change_recorded(
         & ~next_place.isin(temporary)
     )
     ok = ordered["reason_place_change"].notna()
-    result = _bool([pd.NA] * len(df), df.index)
+    result = _unknown(df.index)
     result.loc[ordered.index] = _applicable(ok, applies)
     return result
 
@@ -208,10 +215,10 @@ def _found(df: pd.DataFrame, ctx: ValidationContext, column: str) -> pd.Series |
     values = normalise_postcode(df[column])
     known = ctx.known_postcodes
     # Look up each distinct postcode once (Series.isin on the directory itself would copy a
-    # possibly 2.7M-long set per call), then flag the rows vectorised.
-    distinct = values.dropna().unique()
-    found = [v for v in distinct if v in known]
-    ok = values.isin(found).fillna(False).astype(bool)
+    # possibly 2.7M-long set per call, and on a long list is slow), then flag the rows by code.
+    codes, distinct = pd.factorize(values)
+    found = np.array([v in known for v in distinct] + [False], dtype=bool)
+    ok = pd.Series(found[codes], index=df.index)  # code -1 (no postcode): the last, False
     return _applicable(ok, values.notna() & values.ne(""))
 
 
@@ -283,12 +290,17 @@ def _text_codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(values.astype("string").fillna("\x00"))[0]
 
 
-def _combined(codes: list[np.ndarray], length: int) -> np.ndarray:
-    """One integer per row, equal exactly when every column's code is."""
-    keys = np.zeros(length, dtype=np.int64)
+def _combined(codes: list[np.ndarray], length: int, compact: bool = True) -> np.ndarray:
+    """One integer per row, equal exactly when every column's code is (codes >= -1); with
+    `compact`, numbered from 0 without gaps."""
+    keys, size = np.zeros(length, dtype=np.int64), 1
     for column in codes:
-        keys, _ = pd.factorize(keys * (int(column.max(initial=-1)) + 2) + column + 1)
-    return keys
+        width = int(column.max(initial=-1)) + 2
+        if size * width >= 2**62:  # renumber before the key could overflow
+            keys, uniques = pd.factorize(keys)
+            size = len(uniques)
+        keys, size = keys * width + column + 1, size * width
+    return pd.factorize(keys)[0] if compact else keys
 
 
 @rule()
@@ -301,17 +313,16 @@ def key_unique(
     holds several (the rule is then computed for all of them at once). Rows are compared as
     text (every column's astype("string"))."""
     key = [*by, *key]
-    usable = df[key].notna().all(axis=1)
-    sub = df.loc[usable]
-    codes = {c: _text_codes(sub[c]) for c in dict.fromkeys([*by, *_content_columns(df), *key])}
-    keys = _combined([codes[c] for c in key], len(sub))
-    rows = _combined([codes[c] for c in [*by, *_content_columns(df)]], len(sub))
+    usable = df[key].notna().all(axis=1).to_numpy()
+    codes = {c: _text_codes(df[c])[usable]
+             for c in dict.fromkeys([*by, *_content_columns(df), *key])}  # fmt: skip
+    keys = _combined([codes[c] for c in key], int(usable.sum()))
+    rows = _combined([codes[c] for c in [*by, *_content_columns(df)]], int(usable.sum()))
     # a key is conflicting when its rows have more than one distinct content
-    pairs = pd.DataFrame({"key": keys, "row": rows}).drop_duplicates()
-    variants = np.bincount(pairs["key"].to_numpy(), minlength=int(keys.max(initial=-1)) + 1)
-    ok = pd.Series(variants[keys] <= 1, index=sub.index)
-    result = _bool([pd.NA] * len(df), df.index)
-    result.loc[sub.index] = ok
+    pairs = pd.unique(keys * (int(rows.max(initial=-1)) + 1) + rows)
+    variants = np.bincount(pairs // (int(rows.max(initial=-1)) + 1), minlength=len(pairs))
+    result = _unknown(df.index)
+    result[usable] = variants[keys] <= 1
     return result
 
 
@@ -322,5 +333,5 @@ def no_duplicate_rows(
     """A row that repeats an earlier row of the extract exactly (the copies are flagged, not the
     first occurrence). `by` as for key_unique."""
     columns = [*by, *_content_columns(df)]
-    rows = _combined([_text_codes(df[c]) for c in columns], len(df))
+    rows = _combined([_text_codes(df[c]) for c in columns], len(df), compact=False)
     return _bool(~pd.Series(rows).duplicated(keep="first").to_numpy(), df.index)

@@ -100,12 +100,13 @@ def failing_records(
     work = df if indexed else df.reset_index(drop=True)
     failed = [r for r in results if r.failed and r.failing_rows]
     positions = sorted({i for r in failed for i in r.failing_rows})
-    picked = work.loc[positions] if indexed else work.iloc[positions]
+    picked = work if indexed else work.iloc[positions]
+    labels = picked.index if indexed else positions
     reported = {c for r in failed for c in suite.get(r.expectation).report_columns}
     # the failing rows' values read column by column (a row Series per row is slow); object
     # arrays hold what a row Series would (Timestamps for dates)
     values = {
-        c: dict(zip(positions, picked[c].to_numpy(dtype=object), strict=True))
+        c: dict(zip(labels, picked[c].to_numpy(dtype=object), strict=True))
         for c in ["la_code", "extract_date", "source_file", "row_number", "child", *reported]
         if c in picked.columns
     }
