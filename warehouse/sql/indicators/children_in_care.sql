@@ -44,14 +44,29 @@ population_at_d AS (
 ),
 
 cla_by_dimension AS (
-    SELECT la_code, period_end, dim, value, count(*) AS children
-    FROM (
-        SELECT la_code, period_end, child, age_band, sex, ethnicity_group, legal_status,
-            placement_group, uasc
-        FROM model.child_month
-    ) UNPIVOT (value FOR dim IN (age_band, sex, ethnicity_group, legal_status, placement_group,
-        uasc))
-    GROUP BY ALL
+    -- one count per breakdown value, straight from the spine (no unpivoted copy of it)
+    SELECT
+        la_code,
+        period_end,
+        CASE
+            WHEN grouping(age_band) = 0 THEN 'age_band'
+            WHEN grouping(sex) = 0 THEN 'sex'
+            WHEN grouping(ethnicity_group) = 0 THEN 'ethnicity_group'
+            WHEN grouping(legal_status) = 0 THEN 'legal_status'
+            WHEN grouping(placement_group) = 0 THEN 'placement_group'
+            ELSE 'uasc'
+        END AS dim,
+        coalesce(age_band, sex, ethnicity_group, legal_status, placement_group, uasc) AS value,
+        count(*) AS children
+    FROM model.child_month
+    GROUP BY GROUPING SETS (
+        (la_code, period_end, age_band), (la_code, period_end, sex),
+        (la_code, period_end, ethnicity_group), (la_code, period_end, legal_status),
+        (la_code, period_end, placement_group), (la_code, period_end, uasc)
+    )
+    -- UNPIVOT left out NULL values
+    HAVING coalesce(age_band, sex, ethnicity_group, legal_status, placement_group, uasc)
+        IS NOT NULL
 ),
 
 dimension_frame AS (
