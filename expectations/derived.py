@@ -5,6 +5,10 @@ False = the row breaks the rule, <NA> = the rule does not apply to the row (it i
 counted). The runner validates the Series with Great Expectations as "values are in {True}".
 A rule returns None when the input it needs (Header rows, the postcode directory) was not
 supplied: the expectation is then reported as not evaluated.
+
+A rule comparing rows of an extract takes `by`, the columns telling extracts apart, so that the
+runner computes it once over many extracts (their Header rows carrying the same columns); a rule
+reading each row alone is marked per_row. Any other rule is computed one extract at a time.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ class DerivedRule:
     keyed: bool = False
     # Reads each row on its own: computed over many extracts' rows at once as it is.
     per_row: bool = False
+    # Takes `codes`, a cache of column codes shared by the rules computed on the same frame.
+    shares_codes: bool = False
 
 
 RULES: dict[str, DerivedRule] = {}
@@ -47,8 +53,10 @@ def rule(
     *requires: str, needs: str | None = None, per_row: bool = False
 ) -> Callable[[RuleFn], RuleFn]:
     def register(fn: RuleFn) -> RuleFn:
-        keyed = "by" in inspect.signature(fn).parameters
-        RULES[fn.__name__] = DerivedRule(fn.__name__, tuple(requires), fn, needs, keyed, per_row)
+        takes = inspect.signature(fn).parameters
+        RULES[fn.__name__] = DerivedRule(
+            fn.__name__, tuple(requires), fn, needs, "by" in takes, per_row, "codes" in takes
+        )
         return fn
 
     return register
@@ -303,18 +311,31 @@ def _combined(codes: list[np.ndarray], length: int, compact: bool = True) -> np.
     return pd.factorize(keys)[0] if compact else keys
 
 
+def _codes_of(df: pd.DataFrame, column: str, codes: dict | None) -> np.ndarray:
+    if codes is None:
+        return _text_codes(df[column])
+    if column not in codes:
+        codes[column] = _text_codes(df[column])
+    return codes[column]
+
+
 @rule()
 def key_unique(
-    df: pd.DataFrame, ctx: ValidationContext, key: list[str], by: tuple[str, ...] = ()
+    df: pd.DataFrame,
+    ctx: ValidationContext,
+    key: list[str],
+    by: tuple[str, ...] = (),
+    codes: dict | None = None,
 ) -> pd.Series:
     """No two rows of an extract share a key with different contents: which one is right is
     unknowable, so the key is unusable. Exact copies are left to `no_duplicate_rows` (history
     rule H2 keeps one of them, losing nothing). `by`: columns telling extracts apart when `df`
     holds several (the rule is then computed for all of them at once). Rows are compared as
-    text (every column's astype("string"))."""
+    text (every column's astype("string")). `codes`: a cache of _text_codes by column, for
+    this very frame, shared with no_duplicate_rows."""
     key = [*by, *key]
     usable = df[key].notna().all(axis=1).to_numpy()
-    codes = {c: _text_codes(df[c])[usable]
+    codes = {c: _codes_of(df, c, codes)[usable]
              for c in dict.fromkeys([*by, *_content_columns(df), *key])}  # fmt: skip
     keys = _combined([codes[c] for c in key], int(usable.sum()))
     rows = _combined([codes[c] for c in [*by, *_content_columns(df)]], int(usable.sum()))
@@ -328,10 +349,14 @@ def key_unique(
 
 @rule()
 def no_duplicate_rows(
-    df: pd.DataFrame, ctx: ValidationContext, key: list[str], by: tuple[str, ...] = ()
+    df: pd.DataFrame,
+    ctx: ValidationContext,
+    key: list[str],
+    by: tuple[str, ...] = (),
+    codes: dict | None = None,
 ) -> pd.Series:
     """A row that repeats an earlier row of the extract exactly (the copies are flagged, not the
-    first occurrence). `by` as for key_unique."""
+    first occurrence). `by` and `codes` as for key_unique."""
     columns = [*by, *_content_columns(df)]
-    rows = _combined([_text_codes(df[c]) for c in columns], len(df), compact=False)
+    rows = _combined([_codes_of(df, c, codes) for c in columns], len(df), compact=False)
     return _bool(~pd.Series(rows).duplicated(keep="first").to_numpy(), df.index)

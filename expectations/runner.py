@@ -5,6 +5,11 @@
 `df` is one extract's slice of a staging table (docs/CONTRACTS.md): lower-case 903 columns plus
 `la_code, extract_date, source_file, row_number`. Great Expectations is imported lazily and one
 ephemeral context (no files, no Data Docs, analytics off) is shared by the whole process.
+
+Many extracts at once, with the same results as validate_table on each:
+
+    extracts, results = validate_frame("episodes", rows_of_many_extracts, header=..., ...)
+    results = validate_tables("episodes", [(df, ctx), ...])
 """
 
 from __future__ import annotations
@@ -369,6 +374,16 @@ class _Blocks:
     def slice_ids(self) -> np.ndarray:
         return np.repeat(np.arange(self.n), np.diff(self.starts))
 
+    @cached_property
+    def keyed_frame(self) -> pd.DataFrame:
+        """The frame with each row's extract number, for rules keyed by extract."""
+        return self.frame.assign(**{_SLICE: self.slice_ids})
+
+    @cached_property
+    def text_codes(self) -> dict[str, np.ndarray]:
+        """Column codes the key rules share (derived._codes_of), for keyed_frame."""
+        return {}
+
     def rows(self, members: list[int]) -> np.ndarray | None:
         """Row positions of the given extracts; None for all of them."""
         if len(members) == self.n:
@@ -472,9 +487,12 @@ def _derived_blocks(exp: Expectation, blocks: _Blocks) -> tuple[pd.Series, list[
         sub = _take(blocks.frame, rows)
         if rule_.keyed:
             kwargs["by"] = (_SLICE,)
-            sub = sub.assign(
-                **{_SLICE: blocks.slice_ids if rows is None else blocks.slice_ids[rows]}
-            )
+            if rows is None:  # the same frame (and codes of its columns) for every keyed rule
+                sub = blocks.keyed_frame
+                if rule_.shares_codes:
+                    kwargs["codes"] = blocks.text_codes
+            else:
+                sub = sub.assign(**{_SLICE: blocks.slice_ids[rows]})
         elif header is not None:  # one extract's own Header
             header = header.drop(columns=[_SLICE]).reset_index(drop=True)
         ctx = ValidationContext(blocks.years[first], blocks.postcodes[first], header)
@@ -547,15 +565,19 @@ def _split_blocks(
     numbers = None
     if "row_number" in blocks.frame.columns:
         numbers = blocks.frame["row_number"].take(failing).to_numpy(dtype=object, na_value=None)
+    evaluated_per = (np.diff(blocks.starts) - missing_per).tolist()
+    bounds, starts = bounds.tolist(), blocks.starts.tolist()
+    failing_list = failing.tolist()
     out = []
     for k in members:
-        mine = failing[bounds[k] : bounds[k + 1]]
-        evaluated = int(blocks.starts[k + 1] - blocks.starts[k] - missing_per[k])
-        unexpected = len(mine)
+        evaluated, unexpected = evaluated_per[k], bounds[k + 1] - bounds[k]
+        local: tuple[int, ...] = ()
         row_numbers: tuple[int, ...] = ()
-        if numbers is not None and unexpected:
-            values = numbers[bounds[k] : bounds[k + 1]]
-            row_numbers = tuple(int(v) for v in values if v is not None and pd.notna(v))
+        if unexpected:
+            local = tuple(i - starts[k] for i in failing_list[bounds[k] : bounds[k + 1]])
+            if numbers is not None:
+                values = numbers[bounds[k] : bounds[k + 1]]
+                row_numbers = tuple(int(v) for v in values if v is not None and pd.notna(v))
         out.append(
             ExpectationResult(
                 table_name=exp.table,
@@ -565,7 +587,7 @@ def _split_blocks(
                 evaluated=evaluated,
                 unexpected=unexpected,
                 unexpected_pct=(100.0 * unexpected / evaluated) if evaluated else None,
-                failing_rows=tuple(int(i) for i in mine - blocks.starts[k]),
+                failing_rows=local,
                 failing_row_numbers=row_numbers,
             )
         )
