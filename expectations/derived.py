@@ -44,19 +44,25 @@ class DerivedRule:
     per_row: bool = False
     # Takes `codes`, a cache of column codes shared by the rules computed on the same frame.
     shares_codes: bool = False
+    # The code lists a "year" rule reads: extracts whose lists are alike are computed together.
+    code_lists: tuple[str, ...] = ()
 
 
 RULES: dict[str, DerivedRule] = {}
 
 
 def rule(
-    *requires: str, needs: str | None = None, per_row: bool = False
+    *requires: str,
+    needs: str | None = None,
+    per_row: bool = False,
+    code_lists: tuple[str, ...] = (),
 ) -> Callable[[RuleFn], RuleFn]:
     def register(fn: RuleFn) -> RuleFn:
         takes = inspect.signature(fn).parameters
         RULES[fn.__name__] = DerivedRule(
-            fn.__name__, tuple(requires), fn, needs, "by" in takes, per_row, "codes" in takes
-        )
+            fn.__name__, tuple(requires), fn, needs, "by" in takes, per_row, "codes" in takes,
+            tuple(code_lists),
+        )  # fmt: skip
         return fn
 
     return register
@@ -177,7 +183,8 @@ def no_overlapping_episodes(
     return result
 
 
-@rule("child", "decom", "rne", "place", "rec", "reason_place_change", needs="year")
+@rule("child", "decom", "rne", "place", "rec", "reason_place_change", needs="year",
+      code_lists=("TEMPORARY_PLACE", "PLACEMENT_CHANGE_RNE"))  # fmt: skip
 def reason_place_change_recorded(
     df: pd.DataFrame, ctx: ValidationContext, by: tuple[str, ...] = ()
 ) -> pd.Series:
@@ -319,6 +326,20 @@ def _codes_of(df: pd.DataFrame, column: str, codes: dict | None) -> np.ndarray:
     return codes[column]
 
 
+def _shared_keys(df: pd.DataFrame, key: list[str], rows: np.ndarray, codes: dict | None):
+    """The positions (among `rows`) of the rows whose key another of `rows` has, and their key
+    numbers (from 0). Only they can conflict or repeat: their contents alone are compared."""
+    keys = _combined([_codes_of(df, c, codes)[rows] for c in key], len(rows), compact=False)
+    shared = np.flatnonzero(pd.Series(keys).duplicated(keep=False).to_numpy())
+    return shared, pd.factorize(keys[shared])[0]
+
+
+def _content_codes(df: pd.DataFrame, columns: list[str], rows: np.ndarray) -> np.ndarray:
+    """Row numbers equal exactly when the rows' text is, for the given rows (codes of those
+    rows only: cheap when they are few)."""
+    return _combined([_text_codes(df[c].iloc[rows]) for c in columns], len(rows))
+
+
 @rule()
 def key_unique(
     df: pd.DataFrame,
@@ -334,16 +355,17 @@ def key_unique(
     text (every column's astype("string")). `codes`: a cache of _text_codes by column, for
     this very frame, shared with no_duplicate_rows."""
     key = [*by, *key]
-    usable = df[key].notna().all(axis=1).to_numpy()
-    codes = {c: _codes_of(df, c, codes)[usable]
-             for c in dict.fromkeys([*by, *_content_columns(df), *key])}  # fmt: skip
-    keys = _combined([codes[c] for c in key], int(usable.sum()))
-    rows = _combined([codes[c] for c in [*by, *_content_columns(df)]], int(usable.sum()))
-    # a key is conflicting when its rows have more than one distinct content
-    pairs = pd.unique(keys * (int(rows.max(initial=-1)) + 1) + rows)
-    variants = np.bincount(pairs // (int(rows.max(initial=-1)) + 1), minlength=len(pairs))
+    usable = np.flatnonzero(df[key].notna().all(axis=1).to_numpy())
+    shared, keys = _shared_keys(df, key, usable, codes)
+    ok = np.ones(len(usable), dtype=bool)  # a key of one row cannot conflict
+    if len(shared):
+        rows = _content_codes(df, [*by, *_content_columns(df)], usable[shared])
+        # a key is conflicting when its rows have more than one distinct content
+        pairs = pd.unique(keys * (int(rows.max(initial=-1)) + 1) + rows)
+        variants = np.bincount(pairs // (int(rows.max(initial=-1)) + 1), minlength=len(pairs))
+        ok[shared] = variants[keys] <= 1
     result = _unknown(df.index)
-    result[usable] = variants[keys] <= 1
+    result[usable] = ok
     return result
 
 
@@ -358,5 +380,13 @@ def no_duplicate_rows(
     """A row that repeats an earlier row of the extract exactly (the copies are flagged, not the
     first occurrence). `by` and `codes` as for key_unique."""
     columns = [*by, *_content_columns(df)]
-    rows = _combined([_codes_of(df, c, codes) for c in columns], len(df), compact=False)
-    return _bool(~pd.Series(rows).duplicated(keep="first").to_numpy(), df.index)
+    everything = np.arange(len(df))
+    if set(key) <= set(columns):  # a copy has the same key: only rows sharing one can repeat
+        shared, _ = _shared_keys(df, [*by, *key], everything, codes)
+    else:
+        shared = everything
+    repeated = np.zeros(len(df), dtype=bool)
+    if len(shared):
+        rows = _content_codes(df, columns, shared)
+        repeated[shared] = pd.Series(rows).duplicated(keep="first").to_numpy()
+    return _bool(~repeated, df.index)

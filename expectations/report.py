@@ -247,9 +247,7 @@ def write_error_report(
     records: list[dict[str, str]] = []
     for table, results in results_by_table.items():
         if table in frames_by_table:
-            records.extend(
-                failing_records(table, frames_by_table[table], results, indexed=indexed)
-            )
+            records.extend(failing_records(table, frames_by_table[table], results, indexed=indexed))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()

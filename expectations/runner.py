@@ -463,6 +463,8 @@ def _derived_blocks(exp: Expectation, blocks: _Blocks) -> tuple[pd.Series, list[
         kinds = blocks.header_kinds
     elif rule_.needs == "postcodes":
         kinds = [None if p is None else id(p) for p in blocks.postcodes]
+    elif rule_.needs == "year" and rule_.code_lists:  # alike where its code lists are
+        kinds = [tuple(code_list(name, y) for name in rule_.code_lists) for y in blocks.years]
     elif rule_.needs == "year":
         kinds = list(blocks.years)
     else:
