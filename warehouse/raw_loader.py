@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,18 +225,35 @@ def _parse_extract(extract: landing.Extract, report: IngestReport) -> list[_Pars
     return parsed
 
 
-def _load_batch(conn, batch: list[tuple[landing.Extract, bool]], report: IngestReport) -> None:
-    """Load a batch of new or changed extracts in one transaction: one INSERT per raw table
-    rather than one per file, which is what makes a first load of a regional hub quick."""
-    good: list[tuple[landing.Extract, bool, list[_ParsedFile]]] = []
+@dataclass
+class _ParsedBatch:
+    good: list[tuple[landing.Extract, bool, list[_ParsedFile]]]
+    failed: list[tuple[landing.Extract, ExtractFailure]]
+    warnings: list[str]
+
+
+def _parse_batch(batch: list[tuple[landing.Extract, bool]]) -> _ParsedBatch:
+    """Parse a batch of extracts without touching the warehouse (runs beside the inserts)."""
+    notes = IngestReport()
+    result = _ParsedBatch([], [], notes.warnings)
     for extract, reload in batch:
-        parsed = _parse_extract(extract, report)
-        key = (extract.la_code, extract.extract_date)
+        parsed = _parse_extract(extract, notes)
         if parsed is None:
-            _record_extract(conn, key, "failed", report.failures[-1].message,
-                            len(extract.files))  # fmt: skip
+            result.failed.append((extract, notes.failures[-1]))
         else:
-            good.append((extract, reload, parsed))
+            result.good.append((extract, reload, parsed))
+    return result
+
+
+def _load_batch(conn, batch: _ParsedBatch, report: IngestReport) -> None:
+    """Load a parsed batch of new or changed extracts in one transaction: one INSERT per raw
+    table rather than one per file, which is what makes a first load of a regional hub quick."""
+    report.warnings.extend(batch.warnings)
+    for extract, failure in batch.failed:
+        report.failures.append(failure)
+        _record_extract(conn, (extract.la_code, extract.extract_date), "failed",
+                        failure.message, len(extract.files))  # fmt: skip
+    good = batch.good
     if not good:
         return
     by_table: dict[str, list[pa.Table]] = {}
@@ -275,9 +293,9 @@ def _load_batch(conn, batch: list[tuple[landing.Extract, bool]], report: IngestR
     report.extracts_loaded += len(good)
 
 
-# Extracts parsed and inserted together: bounds memory (about 100 MB of Arrow per batch on
-# a hub's extracts) while keeping statements few.
-LOAD_BATCH_EXTRACTS = 100
+# Extracts parsed and inserted together: bounds memory (about 50 MB of Arrow per batch on a
+# hub's extracts, two batches in flight) while keeping statements few.
+LOAD_BATCH_EXTRACTS = 50
 
 
 def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
@@ -296,8 +314,18 @@ def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
             report.extracts_unchanged += 1
         else:
             to_load.append((extract, key in seen_before))
-    for start in range(0, len(to_load), LOAD_BATCH_EXTRACTS):
-        _load_batch(conn, to_load[start : start + LOAD_BATCH_EXTRACTS], report)
+    batches = [to_load[i : i + LOAD_BATCH_EXTRACTS] for i in range(0, len(to_load),
+                                                              LOAD_BATCH_EXTRACTS)]  # fmt: skip
+    # Arrow parses and DuckDB inserts with the GIL released: the next batch is parsed while
+    # the previous one is inserted, keeping both cores busy.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-parse") as parser:
+        pending = parser.submit(_parse_batch, batches[0]) if batches else None
+        for following in [*batches[1:], None]:
+            if pending is None:
+                break
+            parsed = pending.result()
+            pending = parser.submit(_parse_batch, following) if following else None
+            _load_batch(conn, parsed, report)
     # An extract folder taken out of landing leaves the warehouse too.
     loaded = conn.execute("SELECT la_code, extract_date FROM raw.extracts").fetchall()
     removed = [key for key in loaded if key not in present]
