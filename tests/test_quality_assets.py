@@ -100,39 +100,52 @@ def stub_staging_assets():
     return [dg.AssetSpec(quality.staging_key(t)) for t in quality.TABLES]
 
 
-def test_checks_are_declared_per_expectation_with_severity():
-    episodes = quality.checks_for("episodes")
-    specs = {s.name: s for s in episodes.check_specs}
-    assert specs["dq_child_decom_unique"].blocking is True
-    assert specs["dq_columns_present"].blocking is True
-    assert specs["dq_place_valid"].blocking is False
-    assert all(s.asset_key == dg.AssetKey(["staging", "episodes"]) for s in specs.values())
+def test_checks_are_declared_per_table_and_severity():
+    specs = {(s.asset_key.path[-1], s.name): s for s in quality.staging_quality.check_specs}
+    assert specs[("episodes", "structural_rules")].blocking is True
+    assert specs[("episodes", "recording_rules")].blocking is False
+    assert {t for t, _ in specs} == set(quality.TABLES)
+    described = specs[("episodes", "structural_rules")].description
+    assert "child_decom_unique" in described and "columns_present" in described
+    assert "place_valid" in specs[("episodes", "recording_rules")].description
+
+
+def _by_expectation(evaluation) -> dict:
+    return evaluation.metadata["by_expectation"].value
 
 
 def test_checks_and_dq_results(warehouse_path, tmp_path, restricted):
     with duckdb.connect(str(warehouse_path)) as conn:
         load_staging(conn, _episodes_with_faults())
-    checks = [quality.checks_for("episodes"), quality.checks_for("header")]
+    keys = [*quality.check_keys_for("episodes"), *quality.check_keys_for("header")]
     result = dg.materialize(
-        [*stub_staging_assets(), quality.dq_results_and_reports, *checks],
+        [*stub_staging_assets(), quality.dq_results_and_reports, quality.staging_quality],
         resources=resources(warehouse_path, tmp_path),
         selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY)
-        | dg.AssetSelection.checks(*[k for c in checks for k in c.check_keys]),
+        | dg.AssetSelection.checks(*keys),
     )
     assert result.success
     evaluations = {
         (e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()
     }
-    place = evaluations[("episodes", "dq_place_valid")]
-    assert place.passed is False
-    assert place.severity == dg.AssetCheckSeverity.WARN
-    md = {k: v.value for k, v in place.metadata.items()}
-    assert md["unexpected"] == 1 and md["extracts_failing"] == 1 and md["extracts_checked"] == 2
-    assert md["unexpected_pct"] == pytest.approx(100 / 6, abs=1e-3)
-    reason = evaluations[("episodes", "dq_reason_place_change_when_placement_changes")]
-    assert reason.passed is False
-    assert evaluations[("episodes", "dq_child_decom_unique")].passed is True
-    assert evaluations[("episodes", "dq_pl_post_found")].passed is True
+    assert set(evaluations) == {(k.asset_key.path[-1], k.name) for k in keys}
+    recording = evaluations[("episodes", "recording_rules")]
+    assert recording.passed is False
+    assert recording.severity == dg.AssetCheckSeverity.WARN
+    place = _by_expectation(recording)["place_valid"]
+    assert place["passed"] is False
+    assert place["unexpected"] == 1 and place["extracts_failing"] == 1
+    assert place["extracts_checked"] == 2
+    assert place["unexpected_pct"] == pytest.approx(100 / 6, abs=1e-3)
+    recording_md = {k: v.value for k, v in recording.metadata.items()}
+    assert "place_valid" in recording_md["failed"]
+    assert "| place_valid | FAIL | 1 | 1 |" in recording_md["results"]
+    assert _by_expectation(recording)["reason_place_change_when_placement_changes"][
+        "passed"] is False
+    assert _by_expectation(recording)["pl_post_found"]["passed"] is True
+    structural = evaluations[("episodes", "structural_rules")]
+    assert structural.passed is True
+    assert _by_expectation(structural)["child_decom_unique"]["passed"] is True
     # metadata: counts only, no child ids or postcodes
     blob = repr([e.metadata for e in evaluations.values()])
     for value in ("1001", "1002", "LS17", "LS12", "Z9"):
@@ -205,16 +218,19 @@ def test_structural_failure_blocks_downstream(warehouse_path, tmp_path, restrict
     def downstream():
         ran.append(True)
 
-    checks = quality.checks_for("episodes")
+    others = [a for a in stub_staging_assets() if a.key != quality.staging_key("episodes")]
     result = dg.materialize(
-        [staging_episodes, downstream, checks],
+        [staging_episodes, *others, downstream, quality.staging_quality],
         resources=resources(warehouse_path, tmp_path),
+        selection=dg.AssetSelection.assets(staging_episodes, downstream)
+        | dg.AssetSelection.checks(*quality.check_keys_for("episodes")),
         raise_on_error=False,
     )
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
-    dup = evaluations["dq_child_decom_unique"]
-    assert dup.passed is False and dup.severity == dg.AssetCheckSeverity.ERROR
-    assert {k: v.value for k, v in dup.metadata.items()}["unexpected"] == 2
+    structural = evaluations["structural_rules"]
+    assert structural.passed is False and structural.severity == dg.AssetCheckSeverity.ERROR
+    dup = _by_expectation(structural)["child_decom_unique"]
+    assert dup["passed"] is False and dup["unexpected"] == 2
     assert not ran, "a failed structural check must block downstream assets"
 
 
@@ -303,11 +319,10 @@ def test_unchanged_staging_is_not_validated_again(warehouse_path, tmp_path, rest
 def test_checks_and_results_share_one_validation(warehouse_path, tmp_path, restricted):
     with duckdb.connect(str(warehouse_path)) as conn:
         load_staging(conn, _episodes_with_faults())
-    checks = quality.checks_for("episodes")
     result = dg.materialize(
-        [*stub_staging_assets(), checks],
+        [*stub_staging_assets(), quality.staging_quality],
         resources=resources(warehouse_path, tmp_path),
-        selection=dg.AssetSelection.checks(*checks.check_keys),
+        selection=dg.AssetSelection.checks(*quality.check_keys_for("episodes")),
     )
     assert result.success
     # the checks stored their validation: the dq_results asset validates only the Header
