@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import WAREHOUSE_POOL
+from expectations import runner
 from warehouse import layers
 from warehouse.schema import tables
 
@@ -46,6 +47,9 @@ def staging_key(name: str) -> dg.AssetKey:
 )
 def staging_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     selected = context.selected_asset_keys
+    # The staging checks validate with Great Expectations next: its slow import runs beside
+    # this step's SQL, which leaves the second core idle.
+    runner.prepare_in_background()
     with duckdb.get_connection() as conn:
         for t in tables().values():
             key = staging_key(t.name)
