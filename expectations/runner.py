@@ -215,9 +215,7 @@ def _dtype_ok(series: pd.Series, kind: str) -> bool:
     return False
 
 
-def _types_result(exp: Expectation, df: pd.DataFrame) -> ExpectationResult:
-    present = [c for c in exp.types if c in df.columns]
-    wrong = [c for c in present if not _dtype_ok(df[c], exp.types[c])]
+def _types_outcome(exp: Expectation, present: list[str], wrong: list[str]) -> ExpectationResult:
     return ExpectationResult(
         table_name=exp.table,
         expectation=exp.name,
@@ -228,6 +226,11 @@ def _types_result(exp: Expectation, df: pd.DataFrame) -> ExpectationResult:
         unexpected_pct=100.0 * len(wrong) / len(present) if present else None,
         note=f"wrong type: {', '.join(sorted(wrong))}" if wrong else None,
     )
+
+
+def _types_result(exp: Expectation, df: pd.DataFrame) -> ExpectationResult:
+    present = [c for c in exp.types if c in df.columns]
+    return _types_outcome(exp, present, [c for c in present if not _dtype_ok(df[c], exp.types[c])])
 
 
 def _not_evaluated(exp: Expectation, note: str) -> ExpectationResult:
@@ -444,22 +447,10 @@ def _types_blocks(exp: Expectation, blocks: _Blocks) -> list[ExpectationResult]:
             wrong[j] = any_value & (np.bincount(ids, weights=bad_rows, minlength=n) > 0)
         elif not ok:
             wrong[j] = any_value  # an all-NULL column carries no type information
-    out = []
-    for k in range(n):
-        names = [c for j, c in enumerate(present) if wrong[j, k]]
-        out.append(
-            ExpectationResult(
-                table_name=exp.table,
-                expectation=exp.name,
-                severity=exp.severity,
-                success=not names,
-                evaluated=len(present),
-                unexpected=len(names),
-                unexpected_pct=100.0 * len(names) / len(present) if present else None,
-                note=f"wrong type: {', '.join(sorted(names))}" if names else None,
-            )
-        )
-    return out
+    return [
+        _types_outcome(exp, present, [c for j, c in enumerate(present) if wrong[j, k]])
+        for k in range(n)
+    ]
 
 
 def _derived_blocks(exp: Expectation, blocks: _Blocks) -> tuple[pd.Series, list[int]]:
