@@ -38,6 +38,18 @@ episodes_normalised AS (
     FROM episodes_without_short_breaks
 ),
 
+used_postcodes AS (
+    -- the directory's rows for the postcodes the episodes use: one pass over its 2.7M rows
+    -- instead of a hash table of all of them per lookup
+    SELECT p.*
+    FROM reference.postcodes AS p
+    SEMI JOIN (
+        SELECT home_pcd AS pcd_abbr FROM episodes_normalised
+        UNION
+        SELECT pl_pcd FROM episodes_normalised
+    ) AS used ON used.pcd_abbr = p.pcd_abbr
+),
+
 home_la AS (
     -- the extract's LA as an upper-tier code of today (an old code such as Barnsley E08000016
     -- maps to its successor)
@@ -75,6 +87,6 @@ SELECT
     END AS distance_miles
 FROM episodes_normalised AS e
 JOIN home_la AS h ON h.la_code = e.la_code
-LEFT JOIN reference.postcodes AS home ON home.pcd_abbr = e.home_pcd
-LEFT JOIN reference.postcodes AS placed ON placed.pcd_abbr = e.pl_pcd
+LEFT JOIN used_postcodes AS home ON home.pcd_abbr = e.home_pcd
+LEFT JOIN used_postcodes AS placed ON placed.pcd_abbr = e.pl_pcd
 LEFT JOIN reference.la_upper_tier AS placed_lut ON placed_lut.ltla_code = placed.laua;
