@@ -37,6 +37,9 @@ REGULAR = {
     "messy header": b" child , Home  post ,dob\n1,2,3\n",
     "only a header": b"CHILD,SEX,DOB\n",
     "empty values": b"CHILD,SEX,DOB\n,,\n1001,,\n",
+    # the first physical line is narrower (or wider) than the header: values stay text
+    "header with a quoted line break": b'CHILD,"HOME\nPOST",DOB,UPN\n0001,x,00,0.10\n',
+    "header with a quoted comma": b'CHILD,"A,B",DOB\n0001,x,00\n',
 }
 
 

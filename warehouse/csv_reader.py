@@ -7,6 +7,7 @@ Windows-1252; header names arrive with stray spaces and any case.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,11 +84,14 @@ class CsvColumns:
 
 
 _MAX_FAST_COLUMNS = 1024
-_AS_TEXT = pa_csv.ConvertOptions(
-    # every value as text, "" kept as "" (never NULL), whatever it looks like
-    column_types={f"f{i}": pa.string() for i in range(_MAX_FAST_COLUMNS)},
-    strings_can_be_null=False,
-)
+
+
+@functools.cache
+def _as_text(width: int) -> pa_csv.ConvertOptions:
+    """Every value of the first `width` columns as text, "" kept as "" (never NULL), whatever it
+    looks like. Sized to the file: Arrow copies the whole type map on every call."""
+    return pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
+                                 strings_can_be_null=False)  # fmt: skip
 _READ = pa_csv.ReadOptions(autogenerate_column_names=True)
 # Blank lines stay rows (of empty values) so row numbers match what a spreadsheet shows.
 _PARSE = pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
@@ -105,9 +109,14 @@ def parse_regular(data: bytes) -> CsvColumns | None:
         body = data[3:]
     else:
         body = text.encode("utf-8")
+    # the header line's fields, or more if one of them quotes a comma
+    width = min(body[: body.find(b"\n")].count(b",") + 1, _MAX_FAST_COLUMNS)
     try:
         table = pa_csv.read_csv(io.BytesIO(body), read_options=_READ, parse_options=_PARSE,
-                                convert_options=_AS_TEXT)  # fmt: skip
+                                convert_options=_as_text(width))  # fmt: skip
+        if any(t != pa.string() for t in table.schema.types):  # wider than its first line
+            table = pa_csv.read_csv(io.BytesIO(body), read_options=_READ, parse_options=_PARSE,
+                                    convert_options=_as_text(_MAX_FAST_COLUMNS))  # fmt: skip
     except pa.ArrowInvalid:  # its message quotes the offending row: never pass it on
         return None
     if table.num_rows == 0 or table.num_columns > _MAX_FAST_COLUMNS:
