@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import WAREHOUSE_POOL
+from assets.staging import staging_key
 from warehouse import layers
 from warehouse.schema import tables
 
@@ -23,7 +24,7 @@ def history_key(name: str) -> dg.AssetKey:
     specs=[
         dg.AssetSpec(
             history_key(t.name),
-            deps=[dg.AssetKey(["staging", t.name])],
+            deps=[staging_key(t.name)],
             group_name=GROUP,
             kinds={"duckdb"},
             description=f"history.{t.name}: one {t.title} record per "

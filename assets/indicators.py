@@ -5,19 +5,13 @@ marts.indicator_values, then a check of the whole table. Metadata is aggregate o
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.history import history_key as history
+from assets.model import WORKING_DAYS_KEY, model
 from assets.resources import WAREHOUSE_POOL
 from warehouse import catalogue, indicator_runner
 
 GROUP = "indicators"
 CATALOGUE_KEY = dg.AssetKey(["marts", "indicator_catalogue"])
-
-
-def model(name: str) -> dg.AssetKey:
-    return dg.AssetKey(["model", name])
-
-
-def history(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["history", table])
 
 
 # What each family's SQL reads (besides model.month_ends and the catalogue's dimensions).
@@ -27,7 +21,7 @@ FAMILY_DEPS: dict[str, list[dg.AssetKey]] = {
     "stability": [model("child_month"), model("placements")],
     "reviews": [
         model("child_month"), model("periods_of_care"), history("reviews"),
-        dg.AssetKey(["reference", "working_days"]),
+        WORKING_DAYS_KEY,
     ],
     "missing": [model("episodes"), history("missing")],
     "social_workers": [model("child_month"), history("sw_episodes")],

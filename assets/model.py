@@ -4,15 +4,12 @@ entrants, month ends and the child-by-month spine (warehouse/sql/model/*.sql).""
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.history import history_key as history
 from assets.resources import WAREHOUSE_POOL
 from warehouse import model_layer, postcodes, working_days
 from warehouse.history_contract import HISTORY_TABLES
 
 GROUP = "model"
-
-
-def history(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["history", table])
 
 
 def model(name: str) -> dg.AssetKey:

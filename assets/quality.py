@@ -29,7 +29,9 @@ import pandas as pd
 import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
+from assets.model import POSTCODES_KEY
 from assets.resources import WAREHOUSE_POOL, ExportResource
+from assets.staging import staging_key
 from expectations import derived, runner
 from expectations.report import CSV_NAME, HTML_NAME, restricted_dir, write_error_report
 from expectations.runner import ExpectationResult, validate_frame
@@ -39,7 +41,6 @@ from warehouse import sqlfiles
 GROUP = "quality"
 DQ_RESULTS_KEY = dg.AssetKey(["marts", "dq_results"])
 DQ_REPORTS_KEY = dg.AssetKey(["outputs", "dq_error_reports"])
-POSTCODES_KEY = dg.AssetKey(["reference", "postcodes"])
 # Episodes rules read the same extract's Header rows (child present, DOB before DECOM).
 EXTRA_INPUTS = {"episodes": ["header"]}
 HEADER_COLUMNS = ["la_code", "extract_date", "child", "dob"]  # what those rules read of it
@@ -49,10 +50,6 @@ UNREAD_COLUMNS = ["file_id", "source_file"]
 # Rows validated together (Great Expectations runs over many extracts at once): bounds memory
 # on a regional hub (about 0.5 GB per million Episodes rows).
 CHUNK_ROWS = 1_000_000
-
-
-def staging_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["staging", table])
 
 
 # ---- reading and validating staging ------------------------------------------------------------

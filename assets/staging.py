@@ -7,6 +7,7 @@ staging a small table does); each table is still its own asset, selectable on it
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.ingest import raw_key
 from assets.resources import WAREHOUSE_POOL
 from expectations import runner
 from warehouse import layers
@@ -24,7 +25,7 @@ def staging_key(name: str) -> dg.AssetKey:
     specs=[
         dg.AssetSpec(
             staging_key(t.name),
-            deps=[dg.AssetKey(["raw", t.name])],
+            deps=[raw_key(t.name)],
             group_name=GROUP,
             kinds={"duckdb"},
             description=f"staging.{t.name}: {t.title} rows typed (dates, codes upper case, "
