@@ -92,6 +92,8 @@ def _as_text(width: int) -> pa_csv.ConvertOptions:
     looks like. Sized to the file: Arrow copies the whole type map on every call."""
     return pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
                                  strings_can_be_null=False)  # fmt: skip
+
+
 _READ = pa_csv.ReadOptions(autogenerate_column_names=True)
 # Blank lines stay rows (of empty values) so row numbers match what a spreadsheet shows.
 _PARSE = pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
