@@ -132,18 +132,16 @@ def through_dagster(warehouse: str) -> None:
             conn.execute("DROP TABLE IF EXISTS marts.dq_results")
         os.environ["CSC_RESTRICTED_DIR"] = str(Path(tmp) / "restricted")
         stubs = [dg.AssetSpec(quality.staging_key(t)) for t in quality.TABLES]  # already built
-        checks = list(quality.quality_checks)
-        check_keys = [key for c in checks for key in c.check_keys]
         instance = dg.DagsterInstance.ephemeral()
         t0 = time.perf_counter()
         result = dg.materialize(
-            [*stubs, quality.dq_results_and_reports, *checks],
+            [*stubs, quality.dq_results_and_reports, quality.staging_quality],
             resources={
                 "duckdb": WarehouseResource(database=str(copy)),
                 "exports": ExportResource(path=str(Path(tmp) / "exports")),
             },
             selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY)
-            | dg.AssetSelection.checks(*check_keys),
+            | dg.AssetSelection.checks(*quality.staging_quality.check_keys),
             instance=instance,
         )
         wall = time.perf_counter() - t0

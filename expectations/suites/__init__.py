@@ -61,11 +61,6 @@ class Expectation:
     report_columns: tuple[str, ...] = ()
     fix: str = ""
 
-    @property
-    def check_name(self) -> str:
-        """The Dagster asset-check name: unique per asset, snake case."""
-        return f"dq_{self.name}"
-
     def required_columns(self) -> tuple[str, ...]:
         """Columns the expectation reads (besides those a derived rule declares)."""
         cols: list[str] = []
