@@ -18,6 +18,7 @@ Not a test: figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -31,8 +32,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # Layers in build order, for printing.
-STAGES = ["ingest", "staging", "staging checks", "reference", "history", "model", "indicators",
-          "quality", "outputs", "report"]  # fmt: skip
+STAGES = ["ingest", "staging", "staging checks", "history", "model", "indicators", "quality",
+          "outputs"]  # fmt: skip
 BUILD = [str(BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions",
          "--select", "*"]  # fmt: skip
 
@@ -122,8 +123,6 @@ print(json.dumps(out))
     if done.returncode:
         sys.stderr.write(done.stderr[-4000:])
         return {}
-    import json
-
     return {k: [tuple(w) for w in v] for k, v in json.loads(done.stdout).items()}
 
 
