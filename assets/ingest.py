@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import WAREHOUSE_POOL, LandingResource
+from expectations import runner
 from warehouse import population, raw_loader
 from warehouse.landing import population_file
 from warehouse.schema import tables
@@ -51,6 +52,9 @@ def raw_key(name: str) -> dg.AssetKey:
 )
 def landing_extracts(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
                      landing: LandingResource):
+    # Staging validates each table with Great Expectations: its import (about 4 s of Python)
+    # runs here, on the core the loader leaves idle, rather than ahead of the first validation.
+    runner.prepare_in_background()
     with duckdb.get_connection() as conn:
         report = raw_loader.ingest_landing(conn, landing.root)
         counts = {

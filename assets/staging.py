@@ -1,7 +1,9 @@
 """Staging layer: each raw 903 table typed and cleaned; unusable rows kept aside with a reason.
 
 One step stages every selected table (a step per table costs more in Dagster's bookkeeping than
-staging a small table does); each table is still its own asset, selectable on its own."""
+staging a small table does); each table is still its own asset, selectable on its own. Each
+staged table is validated with its Great Expectations suite on a worker thread while the next one
+stages (expectations.refresh.Prevalidation); the table's checks then summarise stored results."""
 
 
 import dagster as dg
@@ -9,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest import raw_key
 from assets.resources import WAREHOUSE_POOL
-from expectations import runner
+from expectations.refresh import Prevalidation
 from warehouse import layers
 from warehouse.schema import tables
 
@@ -47,16 +49,13 @@ def staging_key(name: str) -> dg.AssetKey:
     pool=WAREHOUSE_POOL,
 )
 def staging_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-    selected = context.selected_asset_keys
-    # The staging checks validate with Great Expectations next: its slow import runs beside
-    # this step's SQL, which leaves the second core idle.
-    runner.prepare_in_background()
-    with duckdb.get_connection() as conn:
-        for t in tables().values():
+    selected = [t for t in tables().values() if staging_key(t.name) in context.selected_asset_keys]
+    with duckdb.get_connection() as conn, Prevalidation(conn, [t.name for t in selected]) as pre:
+        for t in selected:
             key = staging_key(t.name)
-            if key not in selected:
-                continue
             new_files = layers.stage_table(conn, t.name)
+            # its Great Expectations suite runs on the other core while the next table stages
+            pre.staged(t.name)
             counts = layers.reconcile(conn, t.name)
             value_issues = layers.value_issue_count(conn, t.name)
             if counts.rejected_rows:
@@ -85,3 +84,10 @@ def staging_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
                     )
                 ],
             )
+        refreshed, failed = pre.finish()
+    validated = sum(r.validated for r in refreshed.values())
+    context.log.info(f"{validated} extract table(s) validated beside the staging SQL")
+    if failed:
+        context.log.warning(
+            f"validation failed for {', '.join(failed)}; the table's checks validate it again"
+        )

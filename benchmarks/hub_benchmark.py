@@ -38,10 +38,13 @@ BUILD = [str(BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definiti
          "--select", "*"]  # fmt: skip
 
 
-def _rss_bytes(pid: int) -> int:
-    """Resident memory of a process and the processes it started (Linux /proc); cheap enough
-    to sample while the build runs without slowing it."""
-    total, stack = 0, [pid]
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _usage(pid: int) -> tuple[int, float]:
+    """Resident memory (bytes) and CPU time used so far (seconds, all threads) of a process and
+    the processes it started (Linux /proc); cheap enough to sample while the build runs."""
+    total, cpu, stack = 0, 0.0, [pid]
     while stack:
         p = stack.pop()
         try:
@@ -50,17 +53,24 @@ def _rss_bytes(pid: int) -> int:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1]) * 1024
                         break
+            with open(f"/proc/{p}/stat") as stat:
+                # fields after the parenthesised command name; utime and stime are 14 and 15
+                fields = stat.read().rsplit(")", 1)[1].split()
+                cpu += (int(fields[11]) + int(fields[12])) / TICK
             with open(f"/proc/{p}/task/{p}/children") as children:
                 stack.extend(int(c) for c in children.read().split())
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+    return total, cpu
 
 
-def run_sampled(args: list[str], env: dict) -> tuple[float, int, list[tuple[float, int]], int]:
-    """Run a command; return (wall seconds, peak RSS bytes, [(unix time, RSS bytes)] sampled
-    every 0.2 s, exit code)."""
-    samples: list[tuple[float, int]] = []
+Sample = tuple[float, int, float]  # unix time, RSS bytes, CPU seconds so far
+
+
+def run_sampled(args: list[str], env: dict) -> tuple[float, int, list[Sample], int]:
+    """Run a command; return (wall seconds, peak RSS bytes, samples taken every 0.2 s, exit
+    code)."""
+    samples: list[Sample] = []
     with tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(args, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL,
@@ -69,7 +79,7 @@ def run_sampled(args: list[str], env: dict) -> tuple[float, int, list[tuple[floa
 
         def sample() -> None:
             while not finished.wait(0.2):
-                samples.append((time.time(), _rss_bytes(proc.pid)))
+                samples.append((time.time(), *_usage(proc.pid)))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -83,8 +93,18 @@ def run_sampled(args: list[str], env: dict) -> tuple[float, int, list[tuple[floa
             err.seek(0)
             sys.stderr.write(err.read()[-4000:])
     # the kernel's peak of the process itself, or the sampled tree's if that was larger
-    peak = max([usage.ru_maxrss * 1024, *(rss for _, rss in samples)])
+    peak = max([usage.ru_maxrss * 1024, *(rss for _, rss, _ in samples)])
     return wall, peak, samples, code
+
+
+def _cores_busy(inside: list[Sample], spans: list[tuple[float, float]]) -> float:
+    """Average number of cores the build kept busy during a stage's steps: CPU seconds over
+    wall seconds between consecutive samples that fall in the same step."""
+    cpu = wall = 0.0
+    for (t0, _, c0), (t1, _, c1) in zip(inside, inside[1:], strict=False):
+        if any(a <= t0 and t1 <= b for a, b in spans):
+            cpu, wall = cpu + c1 - c0, wall + t1 - t0
+    return cpu / wall if wall else 0.0
 
 
 def step_windows(home: Path) -> dict[str, list[tuple[float, float]]]:
@@ -181,16 +201,17 @@ def main() -> None:
         sys.exit(f"the build failed (exit {code})")
     windows = step_windows(home)
     print(f"\nfull build (dagster asset materialize --select '*'): {wall:.1f} s wall, "
-          f"peak {peak / 2**20:.0f} MiB")
-    print(f"\n{'stage':<16}{'steps':>6}{'step s':>9}{'peak MiB':>10}")
+          f"peak {peak / 2**20:.0f} MiB, {samples[-1][2] / wall if samples else 0:.2f} cores busy")
+    print(f"\n{'stage':<16}{'steps':>6}{'step s':>9}{'peak MiB':>10}{'cores':>7}")
     in_steps = 0.0
     for stage in [s for s in STAGES if s in windows] + sorted(set(windows) - set(STAGES)):
         spans = windows[stage]
         seconds = sum(end - start for start, end in spans)
         in_steps += seconds
-        stage_peak = max((rss for t, rss in samples if any(a <= t <= b for a, b in spans)),
-                         default=0)  # fmt: skip
-        print(f"{stage:<16}{len(spans):>6}{seconds:>9.1f}{stage_peak / 2**20:>10.0f}")
+        inside = [(t, rss, cpu) for t, rss, cpu in samples if any(a <= t <= b for a, b in spans)]
+        stage_peak = max((rss for _, rss, _ in inside), default=0)
+        print(f"{stage:<16}{len(spans):>6}{seconds:>9.1f}{stage_peak / 2**20:>10.0f}"
+              f"{_cores_busy(inside, spans):>7.2f}")
     print(f"{'outside steps':<16}{'':>6}{wall - in_steps:>9.1f}   (start-up, planning, events)")
 
     wall, _, _, _ = run_sampled(BUILD, env)
