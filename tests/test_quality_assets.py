@@ -406,3 +406,49 @@ def test_table_leaving_an_extract_rewrites_its_report(warehouse_path, tmp_path, 
     assert pd.read_csv(april, dtype=str).empty  # no Episodes failures reported any more
     html = (restricted / LA / APRIL.isoformat() / HTML_NAME).read_text()
     assert "place_valid" not in html
+
+
+def test_prevalidation_stores_what_the_checks_then_reuse(warehouse_path, tmp_path):
+    from expectations import refresh
+
+    direct = tmp_path / "direct.duckdb"
+    for path in (warehouse_path, direct):
+        with duckdb.connect(str(path)) as conn:
+            load_staging(conn, _episodes_with_faults())
+    with duckdb.connect(str(direct)) as conn:
+        for table in ("header", "episodes"):
+            assert quality.refresh_table(conn, table).validated == 2
+        expected = _dq_rows(conn)
+
+    with duckdb.connect(str(warehouse_path)) as conn:
+        with refresh.Prevalidation(conn, ["header", "episodes"]) as pre:
+            pre.staged("episodes")  # waits for the Header its rules read
+            pre.staged("header")
+            refreshed, failed = pre.finish()
+        assert failed == []
+        assert {t: r.validated for t, r in refreshed.items()} == {"header": 2, "episodes": 2}
+        assert _dq_rows(conn) == expected
+        assert all(quality.refresh_table(conn, t).validated == 0 for t in ("header", "episodes"))
+
+
+def test_prevalidation_that_fails_is_left_to_the_checks(warehouse_path, monkeypatch):
+    from expectations import refresh
+
+    validate = refresh.validate_changed
+
+    def broken(conn, table):
+        if table == "episodes":
+            raise RuntimeError("child 1001 broke it")  # a message may quote values
+        return validate(conn, table)
+
+    monkeypatch.setattr(refresh, "validate_changed", broken)
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, _episodes_with_faults())
+        with refresh.Prevalidation(conn, ["header", "episodes"]) as pre:
+            pre.staged("header")
+            pre.staged("episodes")
+            refreshed, failed = pre.finish()
+        assert failed == ["episodes (RuntimeError)"]  # the type only, never the message
+        assert set(refreshed) == {"header"}
+        monkeypatch.setattr(refresh, "validate_changed", validate)
+        assert quality.refresh_table(conn, "episodes").validated == 2
