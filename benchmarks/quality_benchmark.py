@@ -1,14 +1,14 @@
 """Data-quality benchmark: run the Great Expectations suites over a warehouse's staging tables.
 
-Opens the DuckDB file read-only and validates every extract of every staging table as the quality
-assets do (assets/quality.validate_extracts: many extracts per Great Expectations run), printing
-per table the extracts and rows validated, wall time and the process's peak memory. Nothing is
-written. Not a test: figures are printed, never asserted.
+Opens the DuckDB file read-only and validates every extract of every staging table as the build
+does (expectations/refresh.validate_extracts: many extracts per Great Expectations run),
+printing per table the extracts and rows validated, wall time and the process's peak memory.
+Nothing is written. Not a test: figures are printed, never asserted.
 
     --per-extract   validate one extract per GX run instead (the former way), for comparison
-    --incremental   on a temporary copy of the warehouse: the quality stage's validate-and-store
-                    pass (assets/quality.refresh_table) with no results stored, then again with
-                    nothing changed
+    --incremental   on a temporary copy of the warehouse: the validate-and-store pass
+                    (expectations/refresh.refresh_table) with no results stored, then again
+                    with nothing changed
     --dagster       on a temporary copy with nothing validated: the whole quality layer as a build
                     runs it (every table's asset checks, then marts.dq_results and the error
                     reports) through Dagster in-process, printing each step's time; Great
@@ -39,7 +39,7 @@ def peak_mib() -> float:
 
 def _per_extract(conn, table):
     """The former way: one extract at a time, one GX run each."""
-    from assets.quality import ExtractValidation, _exists, _extract_frame, _known_postcodes
+    from expectations.refresh import ExtractValidation, _exists, _extract_frame, _known_postcodes
     from expectations.runner import ValidationContext, validate_table
     from warehouse import sqlfiles
 
@@ -62,7 +62,7 @@ def _per_extract(conn, table):
 def validate_all(warehouse: str, tables, per_extract: bool) -> None:
     import duckdb
 
-    from assets.quality import validate_staging
+    from expectations.refresh import validate_staging
 
     print(
         f"{'table':<16}{'extracts':>9}{'rows':>10}{'failed':>8}{'seconds':>9}{'rows/s':>9}"
@@ -99,7 +99,7 @@ def validate_all(warehouse: str, tables, per_extract: bool) -> None:
 def incremental(warehouse: str, tables) -> None:
     import duckdb
 
-    from assets.quality import refresh_table
+    from expectations.refresh import refresh_table
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "warehouse.duckdb"
