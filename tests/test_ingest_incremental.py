@@ -3,6 +3,8 @@
 import datetime as dt
 import os
 
+import pytest
+
 from tests.landing_builder import copy_tiny_valid, write_table
 from warehouse import layers, raw_loader
 
@@ -85,3 +87,29 @@ def test_landing_files_are_never_modified(conn, landing_dir):
     before = {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in folder.iterdir()}
     layers.build_ingest_layers(conn, landing_dir)
     assert {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in folder.iterdir()} == before
+
+
+def test_a_load_that_breaks_leaves_raw_as_it_was(conn, landing_dir, monkeypatch):
+    copy_tiny_valid(landing_dir, extract_date="2025-03-31")
+    layers.build_ingest_layers(conn, landing_dir)
+    before = conn.execute("SELECT * FROM raw.files ORDER BY ALL").fetchall()
+    copy_tiny_valid(landing_dir, extract_date="2025-04-30")
+    copy_tiny_valid(landing_dir, extract_date="2025-05-31")
+    monkeypatch.setattr(raw_loader, "LOAD_BATCH_EXTRACTS", 1)
+    load = raw_loader._load_batch
+    calls = []
+
+    def second_batch_breaks(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        load(*args)
+
+    monkeypatch.setattr(raw_loader, "_load_batch", second_batch_breaks)
+    with pytest.raises(OSError, match="disk full"):
+        raw_loader.ingest_landing(conn, landing_dir)
+    # the first new extract, loaded before the failure, went back out with the rest
+    assert conn.execute("SELECT * FROM raw.files ORDER BY ALL").fetchall() == before
+    assert conn.execute("SELECT count(DISTINCT extract_date) FROM raw.episodes").fetchone() == (1,)
+    monkeypatch.setattr(raw_loader, "_load_batch", load)
+    assert raw_loader.ingest_landing(conn, landing_dir).extracts_loaded == 2

@@ -246,8 +246,9 @@ def _parse_batch(batch: list[tuple[landing.Extract, bool]]) -> _ParsedBatch:
 
 
 def _load_batch(conn, batch: _ParsedBatch, report: IngestReport) -> None:
-    """Load a parsed batch of new or changed extracts in one transaction: one INSERT per raw
-    table rather than one per file, which is what makes a first load of a regional hub quick."""
+    """Load a parsed batch of new or changed extracts (inside the caller's transaction): one
+    INSERT per raw table rather than one per file, which is what makes a first load of a
+    regional hub quick."""
     report.warnings.extend(batch.warnings)
     for extract, failure in batch.failed:
         report.failures.append(failure)
@@ -264,32 +265,26 @@ def _load_batch(conn, batch: _ParsedBatch, report: IngestReport) -> None:
             if p.arrow is not None:
                 by_table.setdefault(p.table_name, []).append(p.arrow)
             file_rows.append(_file_row(p, key))
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        # deleting scans every raw table: only for extracts seen before
-        reloaded = [(e.la_code, e.extract_date) for e, reload, _ in good if reload]
-        if reloaded:
-            _delete_extracts(conn, reloaded)
-        for name, parts in by_table.items():
-            # one contiguous table: DuckDB inserts it about twice as fast as many small chunks
-            incoming = pa.concat_tables(parts).combine_chunks()  # noqa: F841 - scanned below
-            conn.execute(f"INSERT INTO raw.{name} BY NAME SELECT * FROM incoming")
-            report.rows_loaded[name] = report.rows_loaded.get(name, 0) + incoming.num_rows
-        files = pa.Table.from_pylist(file_rows, schema=_FILES_SCHEMA)  # noqa: F841
-        conn.execute("INSERT INTO raw.files SELECT *, current_timestamp FROM files")
-        extracts = pa.table({  # noqa: F841
-            "la_code": [e.la_code for e, _, _ in good],
-            "extract_date": pa.array([e.extract_date for e, _, _ in good], pa.date32()),
-            "file_count": pa.array([len(p) for _, _, p in good], pa.int32()),
-        })
-        conn.execute(
-            "INSERT OR REPLACE INTO raw.extracts SELECT la_code, extract_date, 'loaded', NULL, "
-            "file_count, current_timestamp FROM extracts"
-        )
-        conn.execute("COMMIT")
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
+    # deleting scans every raw table: only for extracts seen before
+    reloaded = [(e.la_code, e.extract_date) for e, reload, _ in good if reload]
+    if reloaded:
+        _delete_extracts(conn, reloaded)
+    for name, parts in by_table.items():
+        # one contiguous table: DuckDB inserts it about twice as fast as many small chunks
+        incoming = pa.concat_tables(parts).combine_chunks()  # noqa: F841 - scanned below
+        conn.execute(f"INSERT INTO raw.{name} BY NAME SELECT * FROM incoming")
+        report.rows_loaded[name] = report.rows_loaded.get(name, 0) + incoming.num_rows
+    files = pa.Table.from_pylist(file_rows, schema=_FILES_SCHEMA)  # noqa: F841
+    conn.execute("INSERT INTO raw.files SELECT *, current_timestamp FROM files")
+    extracts = pa.table({  # noqa: F841
+        "la_code": [e.la_code for e, _, _ in good],
+        "extract_date": pa.array([e.extract_date for e, _, _ in good], pa.date32()),
+        "file_count": pa.array([len(p) for _, _, p in good], pa.int32()),
+    })
+    conn.execute(
+        "INSERT OR REPLACE INTO raw.extracts SELECT la_code, extract_date, 'loaded', NULL, "
+        "file_count, current_timestamp FROM extracts"
+    )
     report.extracts_loaded += len(good)
 
 
@@ -316,24 +311,32 @@ def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
             to_load.append((extract, key in seen_before))
     batches = [to_load[i : i + LOAD_BATCH_EXTRACTS] for i in range(0, len(to_load),
                                                               LOAD_BATCH_EXTRACTS)]  # fmt: skip
-    # Arrow parses and DuckDB inserts with the GIL released: the next batch is parsed while
-    # the previous one is inserted, keeping both cores busy.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-parse") as parser:
-        pending = parser.submit(_parse_batch, batches[0]) if batches else None
-        for following in [*batches[1:], None]:
-            if pending is None:
-                break
-            parsed = pending.result()
-            pending = parser.submit(_parse_batch, following) if following else None
-            _load_batch(conn, parsed, report)
-    # An extract folder taken out of landing leaves the warehouse too.
-    loaded = conn.execute("SELECT la_code, extract_date FROM raw.extracts").fetchall()
-    removed = [key for key in loaded if key not in present]
-    if removed:
-        conn.execute("BEGIN TRANSACTION")
-        _delete_extracts(conn, removed, forget=True)
+    # One transaction for the whole load: DuckDB commits appends to tables that already hold
+    # rows slowly (a commit per batch tripled the hub's insert time), and a failure leaves raw
+    # as it was. Memory stays bounded: DuckDB writes a large transaction's rows to the file as
+    # it goes, and at most two batches of Arrow are in flight.
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        # Arrow parses and DuckDB inserts with the GIL released: the next batch is parsed
+        # while the previous one is inserted, keeping both cores busy.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-parse") as parser:
+            pending = parser.submit(_parse_batch, batches[0]) if batches else None
+            for following in [*batches[1:], None]:
+                if pending is None:
+                    break
+                parsed = pending.result()
+                pending = parser.submit(_parse_batch, following) if following else None
+                _load_batch(conn, parsed, report)
+        # An extract folder taken out of landing leaves the warehouse too.
+        loaded = conn.execute("SELECT la_code, extract_date FROM raw.extracts").fetchall()
+        removed = [key for key in loaded if key not in present]
+        if removed:
+            _delete_extracts(conn, removed, forget=True)
+            report.extracts_removed += len(removed)
         conn.execute("COMMIT")
-        report.extracts_removed += len(removed)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
     for message in report.warnings:
         log.warning(message)
     for failure in report.failures:
