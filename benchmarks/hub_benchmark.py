@@ -67,11 +67,12 @@ def _usage(pid: int) -> tuple[int, float]:
 Sample = tuple[float, int, float]  # unix time, RSS bytes, CPU seconds so far
 
 
-def run_sampled(args: list[str], env: dict) -> tuple[float, int, list[Sample], int]:
+def run_sampled(args: list[str], env: dict) -> tuple[float, int, list[Sample], int, float]:
     """Run a command; return (wall seconds, peak RSS bytes, samples taken every 0.2 s, exit
-    code)."""
+    code, unix time it started)."""
     samples: list[Sample] = []
     with tempfile.TemporaryFile("w+") as err:
+        began = time.time()
         started = time.perf_counter()
         proc = subprocess.Popen(args, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=err)  # fmt: skip
@@ -94,7 +95,7 @@ def run_sampled(args: list[str], env: dict) -> tuple[float, int, list[Sample], i
             sys.stderr.write(err.read()[-4000:])
     # the kernel's peak of the process itself, or the sampled tree's if that was larger
     peak = max([usage.ru_maxrss * 1024, *(rss for _, rss, _ in samples)])
-    return wall, peak, samples, code
+    return wall, peak, samples, code, began
 
 
 def _cores_busy(inside: list[Sample], spans: list[tuple[float, float]]) -> float:
@@ -119,9 +120,15 @@ run = instance.get_runs(limit=1)[0]
 start, end, stage = {}, {}, {}
 for e in instance.all_logs(run.run_id):
     ev = e.dagster_event
-    if ev is None or e.step_key is None:
+    if ev is None:
         continue
     kind = ev.event_type_value
+    if kind == "PIPELINE_START":
+        start[""], stage[""] = e.timestamp, "run"
+    elif kind in ("PIPELINE_SUCCESS", "PIPELINE_FAILURE"):
+        end[""] = e.timestamp
+    if e.step_key is None:
+        continue
     if kind == "STEP_START":
         start[e.step_key] = e.timestamp
     elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
@@ -196,10 +203,11 @@ def main() -> None:
            "CSC_EXPORT_DIR": str(work / "exports"), "CSC_REPORT_DIR": str(work / "reports"),
            "CSC_RESTRICTED_DIR": str(work / "restricted")}  # fmt: skip
 
-    wall, peak, samples, code = run_sampled(BUILD, env)
+    wall, peak, samples, code, began = run_sampled(BUILD, env)
     if code:
         sys.exit(f"the build failed (exit {code})")
     windows = step_windows(home)
+    ((run_start, run_end),) = windows.pop("run")
     print(f"\nfull build (dagster asset materialize --select '*'): {wall:.1f} s wall, "
           f"peak {peak / 2**20:.0f} MiB, {samples[-1][2] / wall if samples else 0:.2f} cores busy")
     print(f"\n{'stage':<16}{'steps':>6}{'step s':>9}{'peak MiB':>10}{'cores':>7}")
@@ -212,9 +220,11 @@ def main() -> None:
         stage_peak = max((rss for _, rss, _ in inside), default=0)
         print(f"{stage:<16}{len(spans):>6}{seconds:>9.1f}{stage_peak / 2**20:>10.0f}"
               f"{_cores_busy(inside, spans):>7.2f}")
-    print(f"{'outside steps':<16}{'':>6}{wall - in_steps:>9.1f}   (start-up, planning, events)")
+    before, after = run_start - began, began + wall - run_end
+    print(f"{'outside steps':<16}{'':>6}{wall - in_steps:>9.1f}   start-up and planning "
+          f"{before:.1f}, between steps {wall - in_steps - before - after:.1f}, exit {after:.1f}")
 
-    wall, _, _, _ = run_sampled(BUILD, env)
+    wall, _, _, _, _ = run_sampled(BUILD, env)
     print(f"\nsecond full build, nothing new in landing: {wall:.1f} s")
     wall, rows = bare_duckdb_read(args.landing)
     print(f"bare DuckDB read_csv of the same files: {wall:.1f} s ({rows:,} rows)")

@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets import history, indicators, ingest, model, outputs, quality, report, staging
 from pipelines.resources import build_resources
+from pipelines.runtime import tune_garbage_collection
 from pipelines.schedules import schedules
 from pipelines.sensors import sensors
 
@@ -26,3 +27,6 @@ defs = dg.Definitions(
     # DuckDB takes one writer per file: run every step in the one process.
     executor=dg.in_process_executor,
 )
+
+# Last, so that everything importing the code location created is frozen.
+tune_garbage_collection()
