@@ -28,5 +28,4 @@ defs = dg.Definitions(
     executor=dg.in_process_executor,
 )
 
-# Last, so that everything importing the code location created is frozen.
 tune_garbage_collection()
