@@ -11,6 +11,7 @@ and logs carry counts and percentages only, never child values.
 """
 
 import shutil
+from dataclasses import dataclass
 from datetime import date
 
 import dagster as dg
@@ -52,27 +53,44 @@ def _description(table: str, severity: str, expectations: list[Expectation]) -> 
             + ", ".join(e.name for e in expectations))  # fmt: skip
 
 
-def _expectation_summary(exp: Expectation, outcomes: list[ExpectationResult]) -> dict:
+@dataclass(frozen=True)
+class Totals:
+    """One expectation's stored results over every extract of its table."""
+
+    extracts: int = 0
+    extracts_checked: int = 0  # evaluated (not skipped for a missing column or input)
+    extracts_failing: int = 0
+    evaluated: int = 0  # rows
+    unexpected: int = 0  # rows
+    notes: tuple[str, ...] = ()
+
+
+def expectation_totals(conn, table: str) -> dict[str, Totals]:
+    """Each expectation's Totals, summed in DuckDB (an expectation with no results: zeros)."""
+    cursor = conn.execute(sqlfiles.render("quality/expectation_totals.sql"), {"table": table})
+    found = {name: Totals(*(int(v) for v in counts), tuple(notes or ()))
+             for name, *counts, notes in cursor.fetchall()}  # fmt: skip
+    return {e.name: found.get(e.name, Totals()) for e in load_suite(table).expectations}
+
+
+def _expectation_summary(exp: Expectation, totals: Totals) -> dict:
     """One expectation over every extract: counts and percentages only."""
-    evaluated = [o for o in outcomes if o.success is not None]
-    n_evaluated = sum(o.evaluated for o in evaluated)
-    n_unexpected = sum(o.unexpected for o in evaluated)
     summary = {
-        "passed": not any(o.success is False for o in outcomes),
-        "extracts_checked": len(evaluated),
-        "extracts_failing": sum(o.success is False for o in outcomes),
-        "extracts_not_evaluated": len(outcomes) - len(evaluated),
-        "evaluated": n_evaluated,
-        "unexpected": n_unexpected,
-        "unexpected_pct": round(100.0 * n_unexpected / n_evaluated, 3) if n_evaluated else 0.0,
+        "passed": totals.extracts_failing == 0,
+        "extracts_checked": totals.extracts_checked,
+        "extracts_failing": totals.extracts_failing,
+        "extracts_not_evaluated": totals.extracts - totals.extracts_checked,
+        "evaluated": totals.evaluated,
+        "unexpected": totals.unexpected,
+        "unexpected_pct": (round(100.0 * totals.unexpected / totals.evaluated, 3)
+                           if totals.evaluated else 0.0),  # fmt: skip
     }
     if exp.validator_rule:
         summary["dfe_rule"] = exp.validator_rule
     if exp.indicators:
         summary["indicators_affected"] = ", ".join(exp.indicators)
-    notes = sorted({o.note for o in outcomes if o.note})
-    if notes:  # notes name columns or missing inputs, never values
-        summary["notes"] = "; ".join(notes)[:500]
+    if totals.notes:  # notes name columns or missing inputs, never values
+        summary["notes"] = "; ".join(totals.notes)[:500]
     return summary
 
 
@@ -89,10 +107,10 @@ def _markdown(summaries: dict[str, dict]) -> str:
 
 
 def check_result(table: str, severity: str, expectations: list[Expectation],
-                 per_expectation: dict[str, list[ExpectationResult]]) -> dg.AssetCheckResult:
+                 totals: dict[str, Totals]) -> dg.AssetCheckResult:
     """Aggregate a table's expectations of one severity over every extract into a Dagster check
     result. Metadata: counts and percentages only (no child values, no row numbers)."""
-    summaries = {e.name: _expectation_summary(e, per_expectation[e.name]) for e in expectations}
+    summaries = {e.name: _expectation_summary(e, totals[e.name]) for e in expectations}
     failed = [name for name, s in summaries.items() if not s["passed"]]
     return dg.AssetCheckResult(
         check_name=CHECK_NAMES[severity],
@@ -111,21 +129,6 @@ def check_result(table: str, severity: str, expectations: list[Expectation],
             "by_expectation": dg.MetadataValue.json(summaries),
         },
     )
-
-
-def stored_outcomes(conn, table: str) -> dict[str, list[ExpectationResult]]:
-    """The stored results of every extract of one table, by expectation (counts and notes)."""
-    per_expectation: dict[str, list[ExpectationResult]] = {
-        e.name: [] for e in load_suite(table).expectations
-    }
-    cursor = conn.execute(sqlfiles.render("quality/table_results.sql"), {"table": table})
-    for _la, _day, name, severity, success, evaluated, unexpected, pct, note in cursor.fetchall():
-        if name in per_expectation:
-            per_expectation[name].append(
-                ExpectationResult(table, name, severity, success, int(evaluated),
-                                  int(unexpected), pct, note)  # fmt: skip
-            )
-    return per_expectation
 
 
 def _by_severity(table: str) -> dict[str, list[Expectation]]:
@@ -169,15 +172,14 @@ def staging_quality(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResour
             if not wanted:
                 continue
             refreshed = refresh_table(conn, table)
-            per_expectation = stored_outcomes(conn, table)
+            totals = expectation_totals(conn, table)
             failed = 0
             for severity, expectations in _by_severity(table).items():
                 if dg.AssetCheckKey(staging_key(table), CHECK_NAMES[severity]) not in wanted:
                     continue
-                failed += sum(any(o.success is False for o in per_expectation[e.name])
-                              for e in expectations)  # fmt: skip
-                yield check_result(table, severity, expectations, per_expectation)
-            extracts = max((len(v) for v in per_expectation.values()), default=0)
+                failed += sum(totals[e.name].extracts_failing > 0 for e in expectations)
+                yield check_result(table, severity, expectations, totals)
+            extracts = max((t.extracts for t in totals.values()), default=0)
             context.log.info(
                 f"staging.{table}: {extracts} extract(s), {refreshed.validated} validated this "
                 f"run, {refreshed.removed} removed; {failed} expectation(s) failed"
