@@ -93,3 +93,29 @@ def test_postcode_directory_loaded_once_per_package_version(conn):
                         "WHERE pcd_abbr = 'HD11AA'").fetchall()
     assert rows == [("HD11AA", "E08000034")]
     assert LA == "E08000034"
+
+
+def test_child_month_overlapping_episodes_later_one_stands(conn):
+    """Episodes history has not repaired (rule H5): an earlier episode ends where the next one
+    begins, so a child is never counted twice at a month end and an episode left open does not
+    come back after a later one ends."""
+    start(conn)
+    add(conn, "header", [child("C", "2015-01-01"), child("D", "2015-01-01")])
+    add(conn, "episodes", [
+        # C: left open, then a later episode that ends: not looked after after 15/08
+        episode("C", "2024-05-01", "S", "C2", "U4"),
+        episode("C", "2024-07-10", "P", "C2", "U5", "2024-08-15", "E4A"),
+        # D: runs past the start of the next, which stays open
+        episode("D", "2024-05-01", "S", "C2", "U4", "2024-10-31", "X1"),
+        episode("D", "2024-07-10", "P", "C2", "U5"),
+    ])  # fmt: skip
+    build(conn)
+    rows = conn.execute(
+        "SELECT child, period_end::VARCHAR, place FROM model.child_month "
+        "WHERE period_end <= '2024-11-30' ORDER BY 1, 2").fetchall()
+    assert rows == [
+        ("C", "2024-05-31", "U4"), ("C", "2024-06-30", "U4"), ("C", "2024-07-31", "U5"),
+        ("D", "2024-05-31", "U4"), ("D", "2024-06-30", "U4"), ("D", "2024-07-31", "U5"),
+        ("D", "2024-08-31", "U5"), ("D", "2024-09-30", "U5"), ("D", "2024-10-31", "U5"),
+        ("D", "2024-11-30", "U5"),
+    ]  # fmt: skip

@@ -1,9 +1,25 @@
 -- model.child_month: one row per child looked after at each month end d of its LA, with the
 -- child's state at d (spec/indicators.md "Shared rules").
 CREATE OR REPLACE TABLE model.child_month AS
-WITH looked_after_episodes AS (
+WITH episodes_until_next AS (
+    -- Overlapping episodes: the later one stands. An episode counts only until the next one
+    -- begins (episodes are numbered in DECOM order), as history rule H5 ends it, so at most one
+    -- episode of a child is current at any d; on repaired history this is the same as ranking
+    -- the episodes current at each month end, without ranking 1.5M rows on a regional hub.
+    SELECT
+        la_code,
+        child,
+        episode_seq,
+        ls,
+        decom,
+        dec,
+        lead(decom) OVER (PARTITION BY la_code, child ORDER BY episode_seq) AS next_decom
+    FROM model.episodes
+),
+
+looked_after_episodes AS (
     -- "Looked after at the end of day d": DECOM <= d and (DEC blank or DEC > d); a child who
-    -- ceased on d is not looked after at d. Overlapping episodes: the later one stands.
+    -- ceased on d is not looked after at d.
     SELECT
         m.la_code,
         m.period_end,
@@ -11,13 +27,11 @@ WITH looked_after_episodes AS (
         e.episode_seq,
         e.ls
     FROM model.month_ends AS m
-    JOIN model.episodes AS e
+    JOIN episodes_until_next AS e
         ON e.la_code = m.la_code
         AND e.decom <= m.period_end
         AND (e.dec IS NULL OR e.dec > m.period_end)
-    QUALIFY row_number() OVER (
-        PARTITION BY m.la_code, m.period_end, e.child ORDER BY e.episode_seq DESC
-    ) = 1
+        AND (e.next_decom IS NULL OR e.next_decom > m.period_end)
 ),
 
 episode_state AS (
