@@ -4,9 +4,11 @@ Generates (or reuses) a hub landing folder - 20 LAs, ten annual extracts each pl
 monthly extracts for the latest year - then runs the full build exactly as `make build` does (one
 `dagster asset materialize --select '*'` run), and prints:
 
-- its wall time and peak memory, and per stage (asset group; a table's data-quality checks count
-  as "<group> checks") the time its steps took, from the run's event log, and the peak memory of
-  the process tree while they ran (sampled every 0.2 s);
+- its wall time, peak memory and cores kept busy, and per stage (asset group; a table's
+  data-quality checks count as "<group> checks") the time its steps took, from the run's event
+  log, with the peak memory and cores busy of the process tree while they ran (sampled every
+  0.2 s); the time outside steps split into start-up and planning, between steps and exit;
+- a fixed Python loop timed before and after, to tell a slow build from a slow shared host;
 - a second run with nothing new in landing;
 - the bare time DuckDB needs just to read the same CSVs, told their layout, for comparison.
 
@@ -153,6 +155,16 @@ print(json.dumps(out))
     return {k: [tuple(w) for w in v] for k, v in json.loads(done.stdout).items()}
 
 
+def host_check() -> float:
+    """Seconds a fixed single-core Python loop takes: the same on every run of one machine, so
+    it shows how much a shared host slowed a run down (build figures scale with it)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def bare_duckdb_read(landing: Path) -> tuple[float, int]:
     """DuckDB reading every CSV as text, given each file group's layout (no sniffing)."""
     import duckdb
@@ -192,7 +204,8 @@ def main() -> None:
     las = len({p.parts[-3] for p in csvs})
     extracts = len({p.parent for p in csvs})
     print(f"landing: {las} LAs, {extracts} extracts, {len(csvs)} files, {size_mb:.0f} MiB")
-    print(f"machine: {os.cpu_count()} CPUs")
+    print(f"machine: {os.cpu_count()} CPUs; host check (a fixed Python loop): "
+          f"{host_check():.2f} s")
 
     work = Path(tempfile.mkdtemp(prefix="csc_bench_"))
     home = work / "dagster_home"
@@ -223,6 +236,8 @@ def main() -> None:
     before, after = run_start - began, began + wall - run_end
     print(f"{'outside steps':<16}{'':>6}{wall - in_steps:>9.1f}   start-up and planning "
           f"{before:.1f}, between steps {wall - in_steps - before - after:.1f}, exit {after:.1f}")
+
+    print(f"host check after the build: {host_check():.2f} s")
 
     wall, _, _, _, _ = run_sampled(BUILD, env)
     print(f"\nsecond full build, nothing new in landing: {wall:.1f} s")
