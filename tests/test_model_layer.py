@@ -1,5 +1,6 @@
 """Model-layer rules: periods of care, placements, distance and LA, reference data."""
 
+import pyarrow as pa
 import pytest
 
 from tests.test_indicators_support import LA, add, build, child, episode, start
@@ -93,6 +94,12 @@ def test_postcode_directory_loaded_once_per_package_version(conn):
                         "WHERE pcd_abbr = 'HD11AA'").fetchall()
     assert rows == [("HD11AA", "E08000034")]
     assert LA == "E08000034"
+
+
+def test_postcode_stream_holds_the_same_rows_as_the_table():
+    streamed = pa.Table.from_batches(list(postcodes.stream_directory("ZH")))
+    assert streamed.equals(postcodes.read_directory("ZH"))
+    assert streamed.num_rows > 10_000 and streamed.column_names[-1] == "pcd_abbr"
 
 
 def test_child_month_overlapping_episodes_later_one_stands(conn):
