@@ -339,7 +339,7 @@ def validate_changed(conn, table: str) -> Validated:
 
 def store(conn, validated: Validated) -> Refresh:
     """Write a table's validation in one transaction (replacing the extracts' earlier results)
-    and prune results of tables that no longer exist."""
+    and drop the table's results that no recorded validation accounts for."""
     prune = sqlfiles.render("quality/prune_dq_results.sql")
     if validated.frames is None:
         conn.execute(prune, {"table": validated.table})
@@ -380,7 +380,7 @@ class Prevalidation:
 
         with Prevalidation(conn, tables=[...]) as pre:
             for table in ...: stage(table); pre.staged(table)
-            refreshed = pre.finish()
+            refreshed, failed = pre.finish()
     """
 
     def __init__(self, conn, tables: Iterable[str]):
