@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.resources import WAREHOUSE_POOL, LandingResource
-from expectations import runner
+from expectations import validation_process
 from warehouse import population, raw_loader
 from warehouse.landing import population_file
 from warehouse.schema import tables
@@ -52,9 +52,9 @@ def raw_key(name: str) -> dg.AssetKey:
 )
 def landing_extracts(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
                      landing: LandingResource):
-    # Staging validates each table with Great Expectations: its import (about 4 s of Python)
-    # runs here, on the core the loader leaves idle, rather than ahead of the first validation.
-    runner.prepare_in_background()
+    # Staging validates each table with Great Expectations in a child process: started here, it
+    # imports GX (about 4 s of Python) on the core the loader leaves idle.
+    validation_process.start()
     with duckdb.get_connection() as conn:
         report = raw_loader.ingest_landing(conn, landing.root)
         counts = {

@@ -2,7 +2,7 @@
 
 One step stages every selected table (a step per table costs more in Dagster's bookkeeping than
 staging a small table does); each table is still its own asset, selectable on its own. Each
-staged table is validated with its Great Expectations suite on a worker thread while the next one
+staged table is validated with its Great Expectations suite in a child process while the next one
 stages (expectations.refresh.Prevalidation); the table's checks then summarise stored results."""
 
 
@@ -11,6 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest import raw_key
 from assets.resources import WAREHOUSE_POOL
+from expectations import validation_process
 from expectations.refresh import Prevalidation
 from warehouse import layers
 from warehouse.schema import tables
@@ -50,11 +51,14 @@ def staging_key(name: str) -> dg.AssetKey:
 )
 def staging_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     selected = [t for t in tables().values() if staging_key(t.name) in context.selected_asset_keys]
-    with duckdb.get_connection() as conn, Prevalidation(conn, [t.name for t in selected]) as pre:
+    submit = validation_process.shared().submit
+    with duckdb.get_connection() as conn, Prevalidation(conn, [t.name for t in selected],
+                                                        submit) as pre:  # fmt: skip
         for t in selected:
             key = staging_key(t.name)
             new_files = layers.stage_table(conn, t.name)
-            # its Great Expectations suite runs on the other core while the next table stages
+            # its Great Expectations suite runs in the validation process, on the other
+            # core, while the next tables stage
             pre.staged(t.name)
             counts = layers.reconcile(conn, t.name)
             value_issues = layers.value_issue_count(conn, t.name)

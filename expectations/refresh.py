@@ -3,7 +3,8 @@
 The data is validated once: a staging table's extracts (la_code, extract_date) are validated only
 when what their validation reads changed (their staged files, the same extract's Header for
 Episodes, the suite, the postcode directory), by whichever comes first: the staging step (in the
-background, `Prevalidation`), the table's asset checks or dq_results_and_reports. The results go
+validation process, expectations/validation_process.py, see `Prevalidation`), the table's asset
+checks or dq_results_and_reports. The results go
 to marts.dq_results (delete-then-insert per extract) with their notes and failing rows in the
 quality schema. All new extracts of a table are validated together (in runs of about CHUNK_ROWS
 rows, expectations.runner.validate_frame: one Great Expectations run per expectation and form of
@@ -12,13 +13,14 @@ cannot validate DuckDB through SQL).
 """
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -76,11 +78,12 @@ def _directory_letters(letters: set[str]) -> frozenset[str]:
     return frozenset().union(*(_directory_cache[letter] for letter in letters))
 
 
-def _known_postcodes(conn, frame: pd.DataFrame) -> frozenset[str]:
-    """The directory's postcodes among those of `frame` (the extracts in dq_stale)."""
+def _known_postcodes(conn, rows: pa.Table) -> frozenset[str]:
+    """The directory's postcodes among those of `rows` (the extracts in dq_stale)."""
     if _exists(conn, "reference", "postcodes"):
         return frozenset(r[0] for r in sqlfiles.query(conn, "quality/known_postcodes.sql"))
-    values = pd.concat([frame.get("home_post", pd.Series()), frame.get("pl_post", pd.Series())])
+    columns = [c for c in ("home_post", "pl_post") if c in rows.column_names]
+    values = pd.concat([rows.column(c).to_pandas() for c in columns] or [pd.Series()])
     normalised = derived.normalise_postcode(values.dropna()).dropna()
     present = frozenset(p for p in normalised.unique() if p)
     if not present:
@@ -154,19 +157,27 @@ def table_slices(conn, table: str) -> Slices:
     return Slices(current, sorted(gone))
 
 
-def read_frame(conn, sql: str, params: dict | None = None) -> pd.DataFrame:
-    """A query's rows as DuckDB's .df() gives them (same columns, dtypes and values), read
-    through Arrow: .df() builds a Python object per text value, several times slower."""
-    table = conn.sql(sql, params=params).to_arrow_table()
+def frame_from_arrow(table: pa.Table, conn=None) -> pd.DataFrame:
+    """Rows read through Arrow as DuckDB's .df() gives them (same columns, dtypes and values):
+    .df() builds a Python object per text value, several times slower. `conn`: a DuckDB
+    connection for the other columns (an in-memory one if None)."""
     text = {f.name for f in table.schema
             if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}  # fmt: skip
     others = [name for name in table.column_names if name not in text]
-    rest = conn.from_arrow(table.select(others)).df() if others else None
+    rest = None
+    if others:
+        with (conn.cursor() if conn is not None else duckdb.connect()) as local:
+            rest = local.from_arrow(table.select(others)).df()
     return pd.DataFrame(
         {name: table.column(name).to_pandas() if name in text else rest[name]
          for name in table.column_names},
         index=pd.RangeIndex(table.num_rows),
     )  # fmt: skip
+
+
+def read_frame(conn, sql: str, params: dict | None = None) -> pd.DataFrame:
+    """A query's rows as DuckDB's .df() gives them, read through Arrow (frame_from_arrow)."""
+    return frame_from_arrow(conn.sql(sql, params=params).to_arrow_table(), conn)
 
 
 def _unread(table: str) -> list[str]:
@@ -190,37 +201,65 @@ def _chunks(extracts: pd.DataFrame) -> Iterator[pd.DataFrame]:
         yield extracts.iloc[start:]
 
 
+@dataclass
+class ChunkInputs:
+    """What validating a run of extracts reads from the warehouse, as Arrow: their rows, the
+    Header rows of the same extracts when the table's rules read them (`header_read`; None
+    when there is no Header table at all) and the directory's postcodes among theirs."""
+
+    rows: pa.Table
+    header_read: bool = False
+    header: pa.Table | None = None
+    known_postcodes: frozenset[str] | None = None
+
+
+def read_chunk(conn, table: str, chunk: pd.DataFrame) -> ChunkInputs:
+    """Read what validating the given extracts (columns la_code, extract_date) needs."""
+    conn.register("dq_stale", chunk[["la_code", "extract_date"]])
+    try:
+        sql = sqlfiles.render("quality/stale_rows.sql", table=table, skip=_unread(table))
+        inputs = ChunkInputs(conn.sql(sql).to_arrow_table())
+        if "header" in EXTRA_INPUTS.get(table, []):
+            inputs.header_read = True
+            if _exists(conn, "staging", "header"):
+                sql = sqlfiles.render("quality/stale_rows.sql", table="header",
+                                      columns=HEADER_COLUMNS)  # fmt: skip
+                inputs.header = conn.sql(sql).to_arrow_table()
+        if table == "episodes":
+            inputs.known_postcodes = _known_postcodes(conn, inputs.rows)
+    finally:
+        conn.unregister("dq_stale")
+    return inputs
+
+
+def _validations(table: str, chunk: pd.DataFrame, inputs: ChunkInputs,
+                 conn=None) -> Iterator[ExtractValidation]:  # fmt: skip
+    frame = frame_from_arrow(inputs.rows, conn)
+    header = None
+    if inputs.header is not None:
+        header = frame_from_arrow(inputs.header, conn)
+    elif inputs.header_read:  # no Header at all: every extract's is empty
+        header = pd.DataFrame({"la_code": pd.Series(dtype="str"),
+                               "extract_date": pd.Series(dtype="datetime64[us]"),
+                               "child": pd.Series(dtype="str"),
+                               "dob": pd.Series()})  # fmt: skip
+    keys, results = validate_frame(table, frame, header=header,
+                                   known_postcodes=inputs.known_postcodes)  # fmt: skip
+    rows = {(la, pd.Timestamp(d).date()): int(n) for la, d, n in zip(
+        chunk["la_code"], chunk["extract_date"], chunk["n_rows"], strict=True)}  # fmt: skip
+    del frame, header
+    for (la_code, day), res in zip(keys, results, strict=True):
+        key = (la_code, pd.Timestamp(day).date())
+        yield ExtractValidation(table, key[0], key[1], rows[key], res)
+
+
 def validate_extracts(
     conn, table: str, extracts: pd.DataFrame
 ) -> Iterator[ExtractValidation]:
     """Validate the given extracts (columns la_code, extract_date, n_rows) of staging.<table>,
     all of them together (runner.validate_frame) in runs of about CHUNK_ROWS rows."""
     for chunk in _chunks(extracts):
-        conn.register("dq_stale", chunk[["la_code", "extract_date"]])
-        try:
-            sql = sqlfiles.render("quality/stale_rows.sql", table=table, skip=_unread(table))
-            frame = read_frame(conn, sql)
-            header = None
-            if "header" in EXTRA_INPUTS.get(table, []):
-                if _exists(conn, "staging", "header"):
-                    sql = sqlfiles.render("quality/stale_rows.sql", table="header",
-                                          columns=HEADER_COLUMNS)  # fmt: skip
-                    header = read_frame(conn, sql)
-                else:  # no Header at all: every extract's is empty
-                    header = pd.DataFrame({"la_code": pd.Series(dtype="str"),
-                                           "extract_date": pd.Series(dtype="datetime64[us]"),
-                                           "child": pd.Series(dtype="str"),
-                                           "dob": pd.Series()})  # fmt: skip
-            known = _known_postcodes(conn, frame) if table == "episodes" else None
-        finally:
-            conn.unregister("dq_stale")
-        keys, results = validate_frame(table, frame, header=header, known_postcodes=known)
-        rows = {(la, pd.Timestamp(d).date()): int(n) for la, d, n in zip(
-            chunk["la_code"], chunk["extract_date"], chunk["n_rows"], strict=True)}  # fmt: skip
-        del frame, header
-        for (la_code, day), res in zip(keys, results, strict=True):
-            key = (la_code, pd.Timestamp(day).date())
-            yield ExtractValidation(table, key[0], key[1], rows[key], res)
+        yield from _validations(table, chunk, read_chunk(conn, table, chunk), conn)
 
 
 def validate_staging(conn, table: str) -> Iterator[ExtractValidation]:
@@ -300,41 +339,98 @@ def create_tables(conn) -> None:
     sqlfiles.run(conn, "quality/create_state.sql")
 
 
-def validate_changed(conn, table: str) -> Validated:
-    """Validate the extracts of staging.<table> whose inputs changed since their last validation
-    and note the extracts no longer in staging; reads only (create_tables must have run)."""
-    slices = table_slices(conn, table)
-    stale = slices.stale
-    if stale.empty and not slices.gone:
-        return Validated(table, None, Refresh(validated=0, removed=0, failed=0))
+RESULT_COLUMNS = {
+    "dq_rows": DQ_COLUMNS,
+    "dq_notes": [*SLICE, "expectation", "note"],
+    "dq_failing": [*SLICE, "expectation", "row_index"],
+}
+
+
+def chunk_results(table: str, chunk: pd.DataFrame, inputs: ChunkInputs,
+                  conn=None) -> dict[str, pd.DataFrame]:  # fmt: skip
+    """Validate a run of extracts (read_chunk): the dq_rows, dq_notes and dq_failing frames
+    `store` writes. Reads nothing from the warehouse, so it can run in another process."""
     rows: list[dict] = []
     notes: list[dict] = []
-    failing: list[dict] = []
-    fingerprints = dict(zip(zip(stale["la_code"], pd.to_datetime(stale["extract_date"]).dt.date,
-                                strict=True), stale["fingerprint"], strict=True))  # fmt: skip
-    for v in validate_extracts(conn, table, stale):
+    failing: dict[str, list] = {c: [] for c in RESULT_COLUMNS["dq_failing"]}
+    for v in _validations(table, chunk, inputs, conn):
         rows.extend(result_rows(v))
         base = {"la_code": v.la_code, "extract_date": v.extract_date, "table_name": table}
         for r in v.results:
             if r.note:
                 notes.append({**base, "expectation": r.expectation, "note": r.note})
-            failing.extend({**base, "expectation": r.expectation, "row_index": i}
-                           for i in r.failing_rows)  # fmt: skip
-    validated = [
-        {"la_code": la, "extract_date": d, "table_name": table, "fingerprint": fp}
-        for (la, d), fp in fingerprints.items()
-    ]
-    drop = [{"la_code": la, "extract_date": d, "table_name": table} for la, d in slices.gone]
-    drop += [{k: v[k] for k in SLICE} for v in validated]
-    frames = {
-        "dq_drop": _frame(drop, SLICE),
+            if r.failing_rows:
+                for column, value in {**base, "expectation": r.expectation}.items():
+                    failing[column].extend([value] * len(r.failing_rows))
+                failing["row_index"].extend(r.failing_rows)
+    return {
         "dq_rows": _frame(rows, DQ_COLUMNS),
-        "dq_notes": _frame(notes, [*SLICE, "expectation", "note"]),
-        "dq_failing": _frame(failing, [*SLICE, "expectation", "row_index"]),
-        "dq_validated": _frame(validated, [*SLICE, "fingerprint"]),
+        "dq_notes": _frame(notes, RESULT_COLUMNS["dq_notes"]),
+        "dq_failing": _frame(failing, RESULT_COLUMNS["dq_failing"]),
     }
-    failed = sum(r["success"] is False for r in rows)
-    return Validated(table, frames, Refresh(len(validated), len(slices.gone), failed))
+
+
+# submit(table, chunk, inputs) -> a Future of chunk_results' frames, computed wherever it runs
+Submit = Callable[[str, pd.DataFrame, ChunkInputs], "Future[dict[str, pd.DataFrame]]"]
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    full = [f for f in frames if len(f)] or frames[:1]
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0]
+
+
+@dataclass(frozen=True)
+class PendingValidation:
+    """A table's changed extracts, read and being validated (`parts`: one per run of
+    extracts); `result` waits for them."""
+
+    table: str
+    slices: Slices
+    parts: list[Future]
+
+    def result(self) -> Validated:
+        table, stale, gone = self.table, self.slices.stale, self.slices.gone
+        if stale.empty and not gone:
+            return Validated(table, None, Refresh(validated=0, removed=0, failed=0))
+        parts = [part.result() for part in self.parts]
+        validated = [
+            {"la_code": la, "extract_date": d, "table_name": table, "fingerprint": fp}
+            for la, d, fp in zip(stale["la_code"], pd.to_datetime(stale["extract_date"]).dt.date,
+                                 stale["fingerprint"], strict=True)  # fmt: skip
+        ]
+        drop = [{"la_code": la, "extract_date": d, "table_name": table} for la, d in gone]
+        drop += [{k: v[k] for k in SLICE} for v in validated]
+        frames = {
+            "dq_drop": _frame(drop, SLICE),
+            **{name: _concat([_frame([], columns), *(p[name] for p in parts)])
+               for name, columns in RESULT_COLUMNS.items()},
+            "dq_validated": _frame(validated, [*SLICE, "fingerprint"]),
+        }  # fmt: skip
+        failed = int((frames["dq_rows"]["success"] == False).sum())  # noqa: E712 (nullable)
+        return Validated(table, frames, Refresh(len(validated), len(gone), failed))
+
+
+def begin_validation(conn, table: str, submit: Submit | None = None) -> PendingValidation:
+    """Read the extracts of staging.<table> whose inputs changed since their last validation
+    (and note the extracts no longer in staging), and validate them: with `submit` (see
+    Submit), wherever it sends them, else here and now. Reads only (create_tables must have
+    run)."""
+    slices = table_slices(conn, table)
+    parts: list[Future] = []
+    for chunk in _chunks(slices.stale):
+        inputs = read_chunk(conn, table, chunk)
+        if submit is not None:
+            parts.append(submit(table, chunk, inputs))
+        else:
+            parts.append(Future())
+            parts[-1].set_result(chunk_results(table, chunk, inputs, conn))
+    return PendingValidation(table, slices, parts)
+
+
+def validate_changed(conn, table: str, submit: Submit | None = None) -> Validated:
+    """Validate the extracts of staging.<table> whose inputs changed since their last validation
+    and note the extracts no longer in staging; reads only (create_tables must have run)."""
+    return begin_validation(conn, table, submit).result()
 
 
 def store(conn, validated: Validated) -> Refresh:
@@ -369,25 +465,27 @@ def refresh_table(conn, table: str) -> Refresh:
 
 
 class Prevalidation:
-    """Validates staging tables on a worker thread while the staging step stages the next ones.
+    """Validates staging tables while the staging step stages the next ones.
 
-    Validation is Python (Great Expectations, pandas) and staging is DuckDB SQL, which releases
-    the GIL: on two cores they overlap. The worker only reads, through its own cursor, tables
-    already committed; the results are stored by the calling thread in `finish`. A table is
-    validated once it and the tables its rules read (EXTRA_INPUTS) that this step stages are
-    staged. A validation that fails is left to the table's checks, which validate it again and
-    fail loudly.
+    A worker thread reads each staged table's changed extracts through its own cursor (DuckDB
+    releases the GIL) and submits them (`submit`: normally to the validation process, which runs
+    Great Expectations and pandas on the other core instead of competing with the step for the
+    GIL; else validated on the worker thread). Only tables already committed are read. A table
+    is read once it and the tables its rules read (EXTRA_INPUTS) that this step stages are
+    staged. The results are stored by the calling thread in `finish`. A validation that fails is
+    left to the table's checks, which validate it again and fail loudly.
 
-        with Prevalidation(conn, tables=[...]) as pre:
+        with Prevalidation(conn, tables=[...], submit=...) as pre:
             for table in ...: stage(table); pre.staged(table)
             refreshed, failed = pre.finish()
     """
 
-    def __init__(self, conn, tables: Iterable[str]):
+    def __init__(self, conn, tables: Iterable[str], submit: Submit | None = None):
         self._conn = conn
         self._todo = [t for t in tables if t in TABLES]
+        self._submit = submit
         self._staged: set[str] = set()
-        self._futures: dict[str, Future] = {}
+        self._reads: dict[str, Future] = {}
         create_tables(conn)
         self._cursor = conn.cursor()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="prevalidate")
@@ -396,16 +494,17 @@ class Prevalidation:
         self._staged.add(table)
         for t in self._todo:
             inputs = [t, *(x for x in EXTRA_INPUTS.get(t, []) if x in self._todo)]
-            if t not in self._futures and self._staged.issuperset(inputs):
-                self._futures[t] = self._pool.submit(validate_changed, self._cursor, t)
+            if t not in self._reads and self._staged.issuperset(inputs):
+                self._reads[t] = self._pool.submit(begin_validation, self._cursor, t,
+                                                   self._submit)  # fmt: skip
 
     def finish(self) -> tuple[dict[str, Refresh], list[str]]:
         """Store what was validated. Returns each stored table's counts, and the tables whose
         validation failed (the error's type only: messages may quote values)."""
         refreshed, failed = {}, []
-        for table, future in self._futures.items():
+        for table, read in self._reads.items():
             try:
-                validated = future.result()
+                validated = read.result().result()
             except Exception as exc:  # the table's checks validate it again, and raise
                 failed.append(f"{table} ({type(exc).__name__})")
                 continue
@@ -416,7 +515,7 @@ class Prevalidation:
         return self
 
     def __exit__(self, *exc) -> None:
-        for future in self._futures.values():
-            future.cancel()
+        for read in self._reads.values():
+            read.cancel()
         self._pool.shutdown(wait=True)
         self._cursor.close()

@@ -140,15 +140,6 @@ def _gx():
         return _gx_state
 
 
-def prepare_in_background() -> threading.Thread:
-    """Start importing Great Expectations (about 4 s) on a daemon thread, so that a run can hide
-    the import behind work that releases the GIL (DuckDB SQL); the first validation then waits
-    on the lock only for whatever is left."""
-    thread = threading.Thread(target=_gx, name="gx-import", daemon=True)
-    thread.start()
-    return thread
-
-
 def gx_context():
     """The shared ephemeral Great Expectations context."""
     return _gx()["context"]

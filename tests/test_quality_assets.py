@@ -408,8 +408,11 @@ def test_table_leaving_an_extract_rewrites_its_report(warehouse_path, tmp_path, 
     assert "place_valid" not in html
 
 
-def test_prevalidation_stores_what_the_checks_then_reuse(warehouse_path, tmp_path):
-    from expectations import refresh
+@pytest.mark.parametrize("where", ["thread", "process"])
+def test_prevalidation_stores_what_the_checks_then_reuse(warehouse_path, tmp_path, where):
+    from expectations import refresh, validation_process
+
+    submit = validation_process.shared().submit if where == "process" else None
 
     direct = tmp_path / "direct.duckdb"
     for path in (warehouse_path, direct):
@@ -421,7 +424,7 @@ def test_prevalidation_stores_what_the_checks_then_reuse(warehouse_path, tmp_pat
         expected = _dq_rows(conn)
 
     with duckdb.connect(str(warehouse_path)) as conn:
-        with refresh.Prevalidation(conn, ["header", "episodes"]) as pre:
+        with refresh.Prevalidation(conn, ["header", "episodes"], submit) as pre:
             pre.staged("episodes")  # waits for the Header its rules read
             pre.staged("header")
             refreshed, failed = pre.finish()
@@ -431,24 +434,68 @@ def test_prevalidation_stores_what_the_checks_then_reuse(warehouse_path, tmp_pat
         assert all(quality.refresh_table(conn, t).validated == 0 for t in ("header", "episodes"))
 
 
-def test_prevalidation_that_fails_is_left_to_the_checks(warehouse_path, monkeypatch):
+@pytest.mark.parametrize("stage", ["read", "validation"])
+def test_prevalidation_that_fails_is_left_to_the_checks(warehouse_path, monkeypatch, stage):
+    from concurrent.futures import Future
+
     from expectations import refresh
 
-    validate = refresh.validate_changed
+    original = refresh.begin_validation
 
-    def broken(conn, table):
+    def broken_read(conn, table, submit=None):
         if table == "episodes":
             raise RuntimeError("child 1001 broke it")  # a message may quote values
-        return validate(conn, table)
+        return original(conn, table, submit)
 
-    monkeypatch.setattr(refresh, "validate_changed", broken)
+    def broken_submit(table, chunk, inputs):
+        done = Future()
+        if table == "episodes":
+            done.set_exception(ValueError("child 1001 broke it"))
+        else:
+            done.set_result(refresh.chunk_results(table, chunk, inputs))
+        return done
+
+    if stage == "read":
+        monkeypatch.setattr(refresh, "begin_validation", broken_read)
     with duckdb.connect(str(warehouse_path)) as conn:
         load_staging(conn, _episodes_with_faults())
-        with refresh.Prevalidation(conn, ["header", "episodes"]) as pre:
+        submit = broken_submit if stage == "validation" else None
+        with refresh.Prevalidation(conn, ["header", "episodes"], submit) as pre:
             pre.staged("header")
             pre.staged("episodes")
             refreshed, failed = pre.finish()
-        assert failed == ["episodes (RuntimeError)"]  # the type only, never the message
+        error = "RuntimeError" if stage == "read" else "ValueError"
+        assert failed == [f"episodes ({error})"]  # the type only, never the message
         assert set(refreshed) == {"header"}
-        monkeypatch.setattr(refresh, "validate_changed", validate)
+        monkeypatch.setattr(refresh, "begin_validation", original)
         assert quality.refresh_table(conn, "episodes").validated == 2
+
+
+def test_validation_process_reports_failures_by_type_and_restarts(warehouse_path):
+    from expectations import refresh, validation_process
+
+    with duckdb.connect(str(warehouse_path)) as conn:
+        load_staging(conn, _episodes_with_faults())
+        chunk = conn.execute("SELECT DISTINCT la_code, extract_date, 1 AS n_rows "
+                             "FROM staging.header").df()  # fmt: skip
+        inputs = refresh.read_chunk(conn, "header", chunk)
+    expected = refresh.chunk_results("header", chunk, inputs)
+    child = validation_process.shared()
+    got = child.validate("header", chunk, inputs)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(got[name], frame)
+
+    with pytest.raises(validation_process.ValidationProcessError) as failure:
+        child.validate("no_such_table", chunk, inputs)  # its suite cannot be found
+    assert str(failure.value).endswith("Error in the validation process")
+    assert "no_such_table" not in str(failure.value)  # the type only, never the message
+    assert child.alive  # a failed request leaves the child serving
+
+    child._proc.kill()
+    child._proc.wait()
+    with pytest.raises(validation_process.ValidationProcessError, match="has ended"):
+        child.validate("header", chunk, inputs)
+    again = validation_process.shared()  # a new child for the next caller
+    assert again is not child and again.alive
+    pd.testing.assert_frame_equal(again.validate("header", chunk, inputs)["dq_rows"],
+                                  expected["dq_rows"])  # fmt: skip
