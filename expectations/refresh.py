@@ -4,12 +4,11 @@ The data is validated once: a staging table's extracts (la_code, extract_date) a
 when what their validation reads changed (their staged files, the same extract's Header for
 Episodes, the suite, the postcode directory), by whichever comes first: the staging step (in the
 validation process, expectations/validation_process.py, see `Prevalidation`), the table's asset
-checks or dq_results_and_reports. The results go
-to marts.dq_results (delete-then-insert per extract) with their notes and failing rows in the
-quality schema. All new extracts of a table are validated together (in runs of about CHUNK_ROWS
-rows, expectations.runner.validate_frame: one Great Expectations run per expectation and form of
-its code lists, over every extract), as pandas DataFrames read from DuckDB through Arrow (GX 1.24
-cannot validate DuckDB through SQL).
+checks or dq_results_and_reports. The results go to marts.dq_results (delete-then-insert per
+extract) with their notes and failing rows in the quality schema. All new extracts of a table are
+validated together (in runs of about CHUNK_ROWS rows, expectations.runner.validate_frame: one
+Great Expectations run per expectation and form of its code lists, over every extract), as
+pandas DataFrames read from DuckDB through Arrow (GX 1.24 cannot validate DuckDB through SQL).
 """
 
 import hashlib
@@ -427,10 +426,10 @@ def begin_validation(conn, table: str, submit: Submit | None = None) -> PendingV
     return PendingValidation(table, slices, parts)
 
 
-def validate_changed(conn, table: str, submit: Submit | None = None) -> Validated:
+def validate_changed(conn, table: str) -> Validated:
     """Validate the extracts of staging.<table> whose inputs changed since their last validation
     and note the extracts no longer in staging; reads only (create_tables must have run)."""
-    return begin_validation(conn, table, submit).result()
+    return begin_validation(conn, table).result()
 
 
 def store(conn, validated: Validated) -> Refresh:
