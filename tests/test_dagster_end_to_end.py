@@ -60,8 +60,16 @@ def test_materialise_every_asset_in_process(small_landing, warehouse_path, tmp_p
     materialised = set(metadata)
     every_key = {k.to_user_string() for a in defs.assets for k in a.keys}
     assert every_key <= materialised, every_key - materialised
+    # the staging step validated every extract (in the validation process): nothing was left
+    # for the checks or dq_results to validate
+    assert metadata["marts/dq_results"]["validated_this_run"].value == 0
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
         assert conn.execute("SELECT count(*) FROM history.episodes").fetchone() == (4,)
+        unvalidated = conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT la_code, extract_date FROM staging.header "
+            "EXCEPT SELECT la_code, extract_date FROM marts.dq_results "
+            "WHERE table_name = 'header')").fetchone()
+        assert unvalidated == (0,)
         catalogue_ids = {r[0] for r in conn.execute(
             "SELECT indicator_id FROM marts.indicator_catalogue").fetchall()}
         produced = {r[0] for r in conn.execute(
