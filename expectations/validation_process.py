@@ -81,8 +81,14 @@ class ValidationProcess:
             try:
                 _send_request(self._proc.stdin, table, chunk, inputs)
                 status, payload = pickle.load(self._proc.stdout)
-            except (OSError, EOFError, pickle.UnpicklingError):
-                raise ValidationProcessError("the validation process has ended") from None
+            except Exception as exc:
+                # a request or reply cut short leaves the pipes out of step: a new child is
+                # started for the next caller (shared)
+                self._proc.kill()
+                self._proc.wait()
+                raise ValidationProcessError(
+                    f"the validation process has ended ({type(exc).__name__})"
+                ) from None
         if status != "ok":
             raise ValidationProcessError(f"{payload} in the validation process")
         return payload

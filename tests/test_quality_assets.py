@@ -499,3 +499,11 @@ def test_validation_process_reports_failures_by_type_and_restarts(warehouse_path
     assert again is not child and again.alive
     pd.testing.assert_frame_equal(again.validate("header", chunk, inputs)["dq_rows"],
                                   expected["dq_rows"])  # fmt: skip
+
+    # a request cut short (its rows are not Arrow) would leave the pipes out of step
+    with pytest.raises(validation_process.ValidationProcessError, match="AttributeError"):
+        again.validate("header", chunk, refresh.ChunkInputs(rows=pd.DataFrame()))
+    third = validation_process.shared()
+    assert third is not again
+    pd.testing.assert_frame_equal(third.validate("header", chunk, inputs)["dq_rows"],
+                                  expected["dq_rows"])  # fmt: skip
