@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
@@ -28,6 +29,7 @@ import pyarrow as pa
 from expectations.refresh import ChunkInputs
 
 MODULE = "expectations.validation_process"
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 class ValidationProcessError(RuntimeError):
@@ -63,7 +65,10 @@ class ValidationProcess:
     """The child process and the pipes to it; one request at a time."""
 
     def __init__(self) -> None:
-        env = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
+        # the project importable in the child however the parent found it (installed, or a
+        # code location's working directory)
+        path = os.pathsep.join(p for p in (str(PROJECT_DIR), os.environ.get("PYTHONPATH")) if p)
+        env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "PYTHONPATH": path}
         self._proc = subprocess.Popen([sys.executable, "-m", MODULE], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, env=env)  # fmt: skip
         self._lock = threading.Lock()
