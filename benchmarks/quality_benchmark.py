@@ -39,6 +39,8 @@ def peak_mib() -> float:
 
 def _per_extract(conn, table):
     """The former way: one extract at a time, one GX run each."""
+    import pyarrow as pa
+
     from expectations.refresh import ExtractValidation, _exists, _extract_frame, _known_postcodes
     from expectations.runner import ValidationContext, validate_table
     from warehouse import sqlfiles
@@ -53,7 +55,7 @@ def _per_extract(conn, table):
         if table == "episodes":
             conn.register("dq_stale", extracts[extracts["la_code"].eq(la_code)
                                                & extracts["extract_date"].eq(day)])  # fmt: skip
-            known = _known_postcodes(conn, frame)
+            known = _known_postcodes(conn, pa.Table.from_pandas(frame, preserve_index=False))
             conn.unregister("dq_stale")
         ctx = ValidationContext(known_postcodes=known, header=header)
         yield ExtractValidation(table, la_code, day, len(frame), validate_table(table, frame, ctx))
