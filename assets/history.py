@@ -1,31 +1,24 @@
-"""History layer: one consistent record per LA across all its extracts, repairs logged.
+"""History layer: one consistent record per LA across all its extracts, repairs logged
+(warehouse.build.history).
 
 One step rebuilds every selected table (as in staging: a step per table cost more than the work);
 each table is its own asset."""
 
-
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from assets.resources import WAREHOUSE_POOL
-from assets.staging import staging_key
-from warehouse import layers
-from warehouse.schema import tables
-
-GROUP = "history"
-
-
-def history_key(name: str) -> dg.AssetKey:
-    return dg.AssetKey(["history", name])
+from assets import keys
+from assets.resources import WarehouseResource
+from warehouse.build import history
+from warehouse.domain.schema import tables
 
 
 @dg.multi_asset(
     name="history_tables",
     specs=[
         dg.AssetSpec(
-            history_key(t.name),
-            deps=[staging_key(t.name)],
-            group_name=GROUP,
+            keys.history(t.name),
+            deps=[keys.staging(t.name)],
+            group_name=keys.Group.HISTORY,
             kinds={"duckdb"},
             description=f"history.{t.name}: one {t.title} record per "
             f"{' + '.join(t.natural_key)}{' + collection year' if t.annual else ''} per LA; the "
@@ -35,19 +28,17 @@ def history_key(name: str) -> dg.AssetKey:
         for t in tables().values()
     ],
     can_subset=True,
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
 )
-def history_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+def history_tables(context: dg.AssetExecutionContext, duckdb: WarehouseResource):
     selected = context.selected_asset_keys
     with duckdb.get_connection() as conn:
         for t in tables().values():
-            key = history_key(t.name)
+            key = keys.history(t.name)
             if key not in selected:
                 continue
-            repairs = layers.build_history(conn, t.name)
-            rows, las = conn.execute(
-                f"SELECT count(*), count(DISTINCT la_code) FROM history.{t.name}"
-            ).fetchall()[0]
+            repairs = history.build_history(conn, t.name)
+            rows, las = history.table_summary(conn, t.name)
             yield dg.MaterializeResult(
                 asset_key=key,
                 metadata={

@@ -1,39 +1,32 @@
-"""Ingest layer: landing extracts -> raw.<table> (text, nothing dropped), and the
-reference population."""
-
+"""Ingest layer: landing extracts -> raw.<table> (text, nothing dropped), and the reference
+population (warehouse.ingest, warehouse.reference.population)."""
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from assets.resources import WAREHOUSE_POOL, LandingResource
-from expectations import validation_process
-from warehouse import population, raw_loader
-from warehouse.landing import population_file
-from warehouse.schema import tables
-
-GROUP = "ingest"
-EXTRACTS_KEY = dg.AssetKey(["raw", "extracts"])
-
-
-def raw_key(name: str) -> dg.AssetKey:
-    return dg.AssetKey(["raw", name])
+from assets import keys
+from assets.resources import LandingResource, WarehouseResource
+from expectations import worker
+from warehouse.domain.schema import tables
+from warehouse.ingest import raw_loader
+from warehouse.ingest.landing import population_file
+from warehouse.reference import population
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            EXTRACTS_KEY,
-            group_name=GROUP,
+            keys.RAW_EXTRACTS,
+            group_name=keys.Group.INGEST,
             kinds={"duckdb"},
             description="raw.files and raw.extracts: every landing file and extract seen, with "
             "its checksum and load status. Unchanged files are not read again.",
         ),
         *[
             dg.AssetSpec(
-                raw_key(t.name),
-                group_name=GROUP,
+                keys.raw(t.name),
+                group_name=keys.Group.INGEST,
                 kinds={"duckdb"},
-                deps=[EXTRACTS_KEY],
+                deps=[keys.RAW_EXTRACTS],
                 description=f"raw.{t.name}: the {t.title} files of every extract, as text, with "
                 "source file, row number, LA and extract date.",
             )
@@ -43,62 +36,54 @@ def raw_key(name: str) -> dg.AssetKey:
     check_specs=[
         dg.AssetCheckSpec(
             "all_extracts_loaded",
-            asset=EXTRACTS_KEY,
+            asset=keys.RAW_EXTRACTS,
             description="Every extract folder in landing loaded; a failed one names its files "
             "and missing columns.",
         )
     ],
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
 )
-def landing_extracts(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
+def landing_extracts(context: dg.AssetExecutionContext, duckdb: WarehouseResource,
                      landing: LandingResource):
-    # Staging validates each table with Great Expectations in a child process: started here, it
+    # Staging validates each table with Great Expectations in a worker process: started here, it
     # imports GX (about 4 s of Python) on the core the loader leaves idle.
-    validation_process.start()
+    worker.start()
     with duckdb.get_connection() as conn:
         report = raw_loader.ingest_landing(conn, landing.root)
-        counts = {
-            t: conn.execute(f"SELECT count(*), count(DISTINCT file_id) FROM raw.{t}").fetchall()[0]
-            for t in tables()
-        }
-        failed = conn.execute(
-            "SELECT la_code, strftime(extract_date, '%Y-%m-%d'), message FROM raw.extracts "
-            "WHERE status = 'failed' ORDER BY ALL"
-        ).fetchall()
-        (extract_count,) = conn.execute("SELECT count(*) FROM raw.extracts").fetchall()[0]
+        summary = raw_loader.summarise(conn)
     for message in report.warnings:
         context.log.warning(message)
-    for la_code, extract_date, message in failed:
+    for la_code, extract_date, message in summary.failed:
         context.log.error(f"Extract {la_code}/{extract_date} not loaded: {message}")
     yield dg.MaterializeResult(
-        asset_key=EXTRACTS_KEY,
+        asset_key=keys.RAW_EXTRACTS,
         metadata={
-            "landing_dir": str(landing.root),
+            "landing_dir": dg.MetadataValue.path(str(landing.root)),
             "extracts_in_landing": report.extracts_seen,
             "extracts_loaded_this_run": report.extracts_loaded,
             "extracts_unchanged": report.extracts_unchanged,
             "extracts_removed": report.extracts_removed,
-            "extracts_failed": len(failed),
+            "extracts_failed": len(summary.failed),
             "warnings": len(report.warnings),
-            "dagster/row_count": extract_count,
+            "dagster/row_count": summary.extracts,
         },
     )
     yield dg.AssetCheckResult(
-        asset_key=EXTRACTS_KEY,
+        asset_key=keys.RAW_EXTRACTS,
         check_name="all_extracts_loaded",
-        passed=not failed,
+        passed=not summary.failed,
         severity=dg.AssetCheckSeverity.ERROR,
         # Failure messages name LA folders, files and columns: no child-level values.
         metadata={
-            "failed_extracts": len(failed),
+            "failed_extracts": len(summary.failed),
             "failures": dg.MetadataValue.md(
-                "\n".join(f"- {la}/{date}: {msg}" for la, date, msg in failed) or "none"
+                "\n".join(f"- {la}/{date}: {msg}" for la, date, msg in summary.failed) or "none"
             ),
         },
     )
-    for name, (rows, files) in counts.items():
+    for name, (rows, files) in summary.tables.items():
         yield dg.MaterializeResult(
-            asset_key=raw_key(name),
+            asset_key=keys.raw(name),
             metadata={
                 "dagster/row_count": rows,
                 "files": files,
@@ -108,14 +93,14 @@ def landing_extracts(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
 
 
 @dg.asset(
-    key=["reference", "population"],
-    group_name=GROUP,
+    key=keys.POPULATION,
+    group_name=keys.Group.INGEST,
     kinds={"duckdb"},
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
     description="reference.population: ONS mid-year population aged 0-17 per LA and year, from "
     "<landing>/reference/population.csv.",
 )
-def population_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResource,
+def population_reference(context: dg.AssetExecutionContext, duckdb: WarehouseResource,
                          landing: LandingResource) -> dg.MaterializeResult:
     path = population_file(landing.root)
     if path is None:
@@ -124,9 +109,7 @@ def population_reference(context: dg.AssetExecutionContext, duckdb: DuckDBResour
         )
     with duckdb.get_connection() as conn:
         loaded, rejected = population.load_population(conn, path)
-        (las,) = conn.execute(
-            "SELECT count(DISTINCT la_code) FROM reference.population"
-        ).fetchall()[0]
+        las = population.la_count(conn)
     return dg.MaterializeResult(
         metadata={"dagster/row_count": loaded, "rows_rejected": rejected, "las": las}
     )

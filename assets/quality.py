@@ -1,36 +1,21 @@
 """Quality layer: the Great Expectations suites (expectations/) as Dagster asset checks on every
 staging asset, the marts.dq_results table and the councils' error reports.
 
-Validation and its storage are in expectations.refresh: an extract is validated only when what
-its validation reads changed, by whichever step comes first (usually the staging step, in the
-background); the checks summarise the stored results, and the error reports are re-rendered only
-for re-validated extracts (and removed for extracts that left staging), from bulk reads of the
-stored results and failing records. Structural expectations (missing columns, unusable or
-duplicate keys) are blocking ERROR checks; recording expectations are WARN checks. Check metadata
-and logs carry counts and percentages only, never child values.
+Validation, its storage and the error reports live in expectations/ (refresh, check_totals,
+pending_reports); this module declares the checks and assets and turns stored results into their
+metadata. Structural expectations (missing columns, unusable or duplicate keys) are blocking
+ERROR checks; recording expectations are WARN checks. Check metadata and logs carry counts and
+percentages only, never child values.
 """
 
-import shutil
-from dataclasses import dataclass
-from datetime import date
-
 import dagster as dg
-import pandas as pd
-from dagster_duckdb import DuckDBResource
 
-from assets.model import POSTCODES_KEY
-from assets.resources import WAREHOUSE_POOL, ExportResource
-from assets.staging import staging_key
-from expectations.refresh import EXTRA_INPUTS, read_frame, refresh_table
-from expectations.report import CSV_NAME, HTML_NAME, restricted_dir, write_error_report
-from expectations.runner import ExpectationResult
+from assets import keys
+from assets.resources import OutputsResource, WarehouseResource
+from expectations.check_totals import Totals, expectation_totals, results_summary
+from expectations.pending_reports import write_pending_reports
+from expectations.refresh import EXTRA_INPUTS, refresh_table
 from expectations.suites import TABLES, Expectation, load_suite
-from warehouse import sqlfiles
-
-GROUP = "quality"
-DQ_RESULTS_KEY = dg.AssetKey(["marts", "dq_results"])
-DQ_REPORTS_KEY = dg.AssetKey(["outputs", "dq_error_reports"])
-
 
 # ---- asset checks ------------------------------------------------------------------------------
 
@@ -51,26 +36,6 @@ def _description(table: str, severity: str, expectations: list[Expectation]) -> 
             if severity == "structural" else "recording quality: warns")  # fmt: skip
     return (f"{severity.capitalize()} expectations of expectations/suites/{table}.yaml ({what}): "
             + ", ".join(e.name for e in expectations))  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Totals:
-    """One expectation's stored results over every extract of its table."""
-
-    extracts: int = 0
-    extracts_checked: int = 0  # evaluated (not skipped for a missing column or input)
-    extracts_failing: int = 0
-    evaluated: int = 0  # rows
-    unexpected: int = 0  # rows
-    notes: tuple[str, ...] = ()
-
-
-def expectation_totals(conn, table: str) -> dict[str, Totals]:
-    """Each expectation's Totals, summed in DuckDB (an expectation with no results: zeros)."""
-    cursor = conn.execute(sqlfiles.render("quality/expectation_totals.sql"), {"table": table})
-    found = {name: Totals(*(int(v) for v in counts), tuple(notes or ()))
-             for name, *counts, notes in cursor.fetchall()}  # fmt: skip
-    return {e.name: found.get(e.name, Totals()) for e in load_suite(table).expectations}
 
 
 def _expectation_summary(exp: Expectation, totals: Totals) -> dict:
@@ -114,7 +79,7 @@ def check_result(table: str, severity: str, expectations: list[Expectation],
     failed = [name for name, s in summaries.items() if not s["passed"]]
     return dg.AssetCheckResult(
         check_name=CHECK_NAMES[severity],
-        asset_key=staging_key(table),
+        asset_key=keys.staging(table),
         passed=not failed,
         severity=_severity(severity),
         description=_description(table, severity, expectations),
@@ -139,13 +104,13 @@ def _by_severity(table: str) -> dict[str, list[Expectation]]:
 
 
 def _check_specs(table: str) -> list[dg.AssetCheckSpec]:
-    extra = [staging_key(t) for t in EXTRA_INPUTS.get(table, [])]
+    extra = [keys.staging(t) for t in EXTRA_INPUTS.get(table, [])]
     if table == "episodes":
-        extra.append(POSTCODES_KEY)
+        extra.append(keys.POSTCODES)
     return [
         dg.AssetCheckSpec(
             CHECK_NAMES[severity],
-            asset=staging_key(table),
+            asset=keys.staging(table),
             blocking=severity == "structural",
             description=_description(table, severity, expectations),
             additional_deps=extra or None,
@@ -162,20 +127,20 @@ def _check_specs(table: str) -> list[dg.AssetCheckSpec]:
     "every staging table: extracts new or changed since they were last validated are validated "
     "(and stored in marts.dq_results); the checks summarise every extract.",
     can_subset=True,
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
 )
-def staging_quality(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
+def staging_quality(context: dg.AssetCheckExecutionContext, duckdb: WarehouseResource):
     selected = context.selected_asset_check_keys
     with duckdb.get_connection() as conn:
         for table in TABLES:
-            wanted = [k for k in selected if k.asset_key == staging_key(table)]
+            wanted = [k for k in selected if k.asset_key == keys.staging(table)]
             if not wanted:
                 continue
             refreshed = refresh_table(conn, table)
             totals = expectation_totals(conn, table)
             failed = 0
             for severity, expectations in _by_severity(table).items():
-                if dg.AssetCheckKey(staging_key(table), CHECK_NAMES[severity]) not in wanted:
+                if dg.AssetCheckKey(keys.staging(table), CHECK_NAMES[severity]) not in wanted:
                     continue
                 failed += sum(totals[e.name].extracts_failing > 0 for e in expectations)
                 yield check_result(table, severity, expectations, totals)
@@ -188,128 +153,37 @@ def staging_quality(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResour
 
 def check_keys_for(table: str) -> list[dg.AssetCheckKey]:
     """The asset checks of one staging table (for selecting them alone)."""
-    return [k for k in staging_quality.check_keys if k.asset_key == staging_key(table)]
-
-
-def _report_inputs(conn) -> tuple[dict, dict]:
-    """The stored results (by extract, then table, in suite order) of the extracts in the
-    registered frame dq_report, and their failing rows read from staging (by extract, then
-    table: those rows, indexed by their position in the extract)."""
-    failing: dict[tuple, list[int]] = {}
-    for la, day, table, name, index in sqlfiles.query(conn, "quality/report_failing_rows.sql"):
-        failing.setdefault((la, day, table, name), []).append(int(index))
-    stored: dict[tuple, dict[str, dict[str, ExpectationResult]]] = {}
-    rows = sqlfiles.query(conn, "quality/report_results.sql")
-    for la, day, table, name, severity, success, evaluated, unexpected, pct, note in rows:
-        stored.setdefault((la, day), {}).setdefault(table, {})[name] = ExpectationResult(
-            table, name, severity, success, int(evaluated), int(unexpected), pct, note,
-            failing_rows=tuple(failing.get((la, day, table, name), ())),
-        )  # fmt: skip
-    results: dict[tuple, dict[str, list[ExpectationResult]]] = {}
-    for key, by_table in stored.items():
-        results[key] = {
-            table: [by_table[table][e.name] for e in load_suite(table).expectations
-                    if e.name in by_table[table]]
-            for table in TABLES
-            if table in by_table
-        }  # fmt: skip
-    frames: dict[tuple, dict[str, pd.DataFrame]] = {}
-    for table in sorted({t for (_la, _day, t, _name) in failing}):
-        sql = sqlfiles.render("quality/report_failing_records.sql", table=table)
-        records = read_frame(conn, sql).set_index("dq_row_index", drop=True)
-        records.index.name = None
-        # boxed once here, not once per extract (the values a row Series would hold)
-        records = records.astype(object)
-        # ordered by extract: each extract's rows are a slice (cheaper than a groupby)
-        keys = list(zip(records["la_code"], pd.to_datetime(records["extract_date"]).dt.date,
-                        strict=True))  # fmt: skip
-        starts = [i for i in range(len(keys)) if i == 0 or keys[i] != keys[i - 1]]
-        for start, end in zip(starts, [*starts[1:], len(keys)], strict=True):
-            frames.setdefault(keys[start], {})[table] = records.iloc[start:end]
-    return results, frames
-
-
-def write_pending_reports(conn, export_root) -> tuple[int, int, int]:
-    """Write the error reports of the extracts whose results changed and remove those of
-    extracts that left staging. Returns (reports written, reports removed, failing records)."""
-    todo = sqlfiles.query(conn, "quality/report_extracts.sql")
-    gone = [(la, day) for la, day, present in todo if not present]
-    pending = [(la, day) for la, day, present in todo if present]
-    for la_code, extract_date in gone:
-        _remove_report(la_code, extract_date)
-    _mark(conn, "quality/report_removed.sql", gone)
-    if not pending:
-        return 0, len(gone), 0
-    conn.register("dq_report", pd.DataFrame(pending, columns=["la_code", "extract_date"]))
-    try:
-        results, frames = _report_inputs(conn)
-    finally:
-        conn.unregister("dq_report")
-    written: list[tuple] = []
-    records = 0
-    try:
-        for la_code, extract_date in pending:
-            key = (la_code, pd.Timestamp(extract_date).date())
-            by_table = results.get(key, {})
-            # only the tables with failing rows have (only those) rows to list
-            tables = {t: f for t, f in frames.get(key, {}).items()
-                      if any(r.failed and r.failing_rows for r in by_table.get(t, ()))}  # fmt: skip
-            files = write_error_report(la_code, extract_date, by_table, tables,
-                                       export_dir=export_root, indexed=True)  # fmt: skip
-            written.append((la_code, extract_date))
-            records += files.failing_records
-    finally:
-        _mark(conn, "quality/report_written.sql", written)
-    return len(written), len(gone), records
-
-
-def _mark(conn, path: str, extracts: list[tuple]) -> None:
-    """Run a bookkeeping statement over the given extracts (registered as dq_report_done)."""
-    if not extracts:
-        return
-    conn.register("dq_report_done", pd.DataFrame(extracts, columns=["la_code", "extract_date"]))
-    try:
-        conn.execute(sqlfiles.render(path))
-    finally:
-        conn.unregister("dq_report_done")
-
-
-def _remove_report(la_code: str, extract_date: date) -> None:
-    folder = restricted_dir() / la_code / pd.Timestamp(extract_date).date().isoformat()
-    for name in (HTML_NAME, CSV_NAME):
-        (folder / name).unlink(missing_ok=True)
-    if folder.is_dir() and not any(folder.iterdir()):
-        shutil.rmtree(folder)
+    return [k for k in staging_quality.check_keys if k.asset_key == keys.staging(table)]
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            DQ_RESULTS_KEY,
-            group_name=GROUP,
+            keys.DQ_RESULTS,
+            group_name=keys.Group.QUALITY,
             kinds={"duckdb"},
-            deps=[*(staging_key(t) for t in TABLES), POSTCODES_KEY],
+            deps=[*(keys.staging(t) for t in TABLES), keys.POSTCODES],
             description="marts.dq_results: one row per expectation per extract (la_code, "
             "extract_date, table_name, expectation, severity, success, evaluated, unexpected, "
             "unexpected_pct), so recording quality can be followed month by month. Only "
             "extracts new or changed since their last validation are validated.",
         ),
         dg.AssetSpec(
-            DQ_REPORTS_KEY,
-            group_name=GROUP,
+            keys.DQ_REPORTS,
+            group_name=keys.Group.QUALITY,
             kinds={"html", "csv"},
-            deps=[staging_key(t) for t in TABLES],
+            deps=[keys.staging(t) for t in TABLES],
             description="Per LA and extract: an HTML page of failed checks (counts, indicators "
             "affected, what to fix) and a CSV of the failing records, written to the restricted "
-            "folder (CSC_RESTRICTED_DIR, default warehouse/restricted/) with owner-only "
+            "folder (CSC_RESTRICTED_DIR, default data/restricted/) with owner-only "
             "permissions. Never exported. Re-written only for re-validated extracts.",
         ),
     ],
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
     can_subset=False,
 )
 def dq_results_and_reports(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource, exports: ExportResource
+    context: dg.AssetExecutionContext, duckdb: WarehouseResource, outputs: OutputsResource
 ):
     validated = removed = 0
     with duckdb.get_connection() as conn:
@@ -318,32 +192,32 @@ def dq_results_and_reports(
             refreshed = refresh_table(conn, table)
             validated += refreshed.validated
             removed += refreshed.removed
-        reports, removed_reports, failing_records = write_pending_reports(conn, exports.root)
-        (row_count, extracts, failed_structural, failed_recording) = sqlfiles.query(
-            conn, "quality/dq_summary.sql"
-        )[0]
+        reports, removed_reports, failing_records = write_pending_reports(
+            conn, outputs.restricted, (outputs.exports, outputs.reports)
+        )
+        summary = results_summary(conn)
 
     context.log.info(
-        f"{validated} extract table(s) validated this run, {removed} removed; {extracts} "
-        f"extract(s) in marts.dq_results; {reports} error report(s) written, "
+        f"{validated} extract table(s) validated this run, {removed} removed; "
+        f"{summary.extracts} extract(s) in marts.dq_results; {reports} error report(s) written, "
         f"{removed_reports} removed"
     )
     yield dg.MaterializeResult(
-        asset_key=DQ_RESULTS_KEY,
+        asset_key=keys.DQ_RESULTS,
         metadata={
-            "dagster/row_count": row_count,
-            "extracts": extracts,
-            "failed_structural": failed_structural,
-            "failed_recording": failed_recording,
+            "dagster/row_count": summary.rows,
+            "extracts": summary.extracts,
+            "failed_structural": summary.failed_structural,
+            "failed_recording": summary.failed_recording,
             "validated_this_run": validated,
         },
     )
     yield dg.MaterializeResult(
-        asset_key=DQ_REPORTS_KEY,
+        asset_key=keys.DQ_REPORTS,
         metadata={
             "reports": reports,
             "reports_removed": removed_reports,
             "failing_records": failing_records,
-            "folder": dg.MetadataValue.path(str(restricted_dir())),
+            "folder": dg.MetadataValue.path(str(outputs.restricted)),
         },
     )

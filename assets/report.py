@@ -1,11 +1,13 @@
-"""The monthly highlight report for the board (warehouse/highlight_report.py does the work)."""
+"""The monthly highlight report for the board (warehouse/report/ does the work)."""
+
+from pathlib import Path
 
 import dagster as dg
 
-from assets.outputs import DQ_RESULTS, INDICATOR_CATALOGUE, INDICATOR_VALUES
-from assets.resources import WAREHOUSE_POOL, ExportResource, WarehouseResource
-from warehouse import exports as export_files
-from warehouse import highlight_report
+from assets import keys
+from assets.resources import OutputsResource, WarehouseResource
+from warehouse.publish.exports import SMALL_NUMBER_THRESHOLD
+from warehouse.report import highlight
 
 
 class ReportConfig(dg.Config):
@@ -16,20 +18,20 @@ class ReportConfig(dg.Config):
     la_codes: list[str] = []
     """Only these LAs (empty: every LA in the warehouse)."""
     report_dir: str = ""
-    """Where pages go (empty: CSC_REPORT_DIR, else `reports` beside the export folder)."""
+    """Where pages go (empty: the outputs resource's report folder, CSC_REPORT_DIR)."""
     targets_file: str = ""
-    """Targets and caveats (empty: warehouse/report_targets.yaml)."""
+    """Targets and caveats (empty: warehouse/report/targets.yaml)."""
     suppress_small_numbers: bool = True
     """The report is for the board: counts 1-4 are not shown. Off only for internal use."""
-    small_number_threshold: int = export_files.SMALL_NUMBER_THRESHOLD
+    small_number_threshold: int = SMALL_NUMBER_THRESHOLD
 
 
 @dg.asset(
-    key=["reports", "highlight_report"],
-    deps=[INDICATOR_VALUES, INDICATOR_CATALOGUE, DQ_RESULTS],
-    group_name="outputs",
+    key=keys.HIGHLIGHT_REPORT,
+    deps=[keys.INDICATOR_VALUES, keys.INDICATOR_CATALOGUE, keys.DQ_RESULTS],
+    group_name=keys.Group.OUTPUTS,
     kinds={"html"},
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
     description="Monthly highlight report for the board: one self-contained HTML page per LA "
     "and month, <report_dir>/<la_code>/<YYYY-MM>.html, small numbers suppressed.",
 )
@@ -37,12 +39,12 @@ def highlight_report_pages(
     context: dg.AssetExecutionContext,
     config: ReportConfig,
     duckdb: WarehouseResource,
-    exports: ExportResource,
+    outputs: OutputsResource,
 ) -> dg.MaterializeResult:
-    out_dir = highlight_report.report_dir(config.report_dir or None, export_root=exports.root)
-    settings = highlight_report.load_settings(config.targets_file or None)
+    out_dir = Path(config.report_dir).resolve() if config.report_dir else outputs.reports
+    settings = highlight.load_settings(config.targets_file or None)
     with duckdb.get_connection() as conn:
-        pages = highlight_report.write_reports(
+        pages = highlight.write_reports(
             conn,
             out_dir,
             months=config.months,

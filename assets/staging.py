@@ -1,35 +1,29 @@
-"""Staging layer: each raw 903 table typed and cleaned; unusable rows kept aside with a reason.
+"""Staging layer: each raw 903 table typed and cleaned; unusable rows kept aside with a reason
+(warehouse.build.staging).
 
 One step stages every selected table (a step per table costs more in Dagster's bookkeeping than
 staging a small table does); each table is still its own asset, selectable on its own. Each
-staged table is validated with its Great Expectations suite in a child process while the next one
-stages (expectations.refresh.Prevalidation); the table's checks then summarise stored results."""
-
+staged table is validated with its Great Expectations suite in the worker process while the next
+one stages (expectations.refresh.Prevalidation); the table's checks then summarise stored
+results."""
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
-from assets.ingest import raw_key
-from assets.resources import WAREHOUSE_POOL
-from expectations import validation_process
+from assets import keys
+from assets.resources import WarehouseResource
+from expectations import worker
 from expectations.refresh import Prevalidation
-from warehouse import layers
-from warehouse.schema import tables
-
-GROUP = "staging"
-
-
-def staging_key(name: str) -> dg.AssetKey:
-    return dg.AssetKey(["staging", name])
+from warehouse.build import staging
+from warehouse.domain.schema import tables
 
 
 @dg.multi_asset(
     name="staging_tables",
     specs=[
         dg.AssetSpec(
-            staging_key(t.name),
-            deps=[raw_key(t.name)],
-            group_name=GROUP,
+            keys.staging(t.name),
+            deps=[keys.raw(t.name)],
+            group_name=keys.Group.STAGING,
             kinds={"duckdb"},
             description=f"staging.{t.name}: {t.title} rows typed (dates, codes upper case, "
             "postcodes normalised). Unusable rows are in staging.rejected_rows, unreadable "
@@ -40,28 +34,28 @@ def staging_key(name: str) -> dg.AssetKey:
     check_specs=[
         dg.AssetCheckSpec(
             "reconciles_with_raw",
-            asset=staging_key(t.name),
+            asset=keys.staging(t.name),
             blocking=True,
             description="raw rows = staged rows + rejected rows: nothing silently dropped.",
         )
         for t in tables().values()
     ],
     can_subset=True,
-    pool=WAREHOUSE_POOL,
+    pool=keys.WAREHOUSE_POOL,
 )
-def staging_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-    selected = [t for t in tables().values() if staging_key(t.name) in context.selected_asset_keys]
-    submit = validation_process.shared().submit
+def staging_tables(context: dg.AssetExecutionContext, duckdb: WarehouseResource):
+    selected = [t for t in tables().values() if keys.staging(t.name) in context.selected_asset_keys]
+    submit = worker.shared().submit
     with duckdb.get_connection() as conn, Prevalidation(conn, [t.name for t in selected],
                                                         submit) as pre:  # fmt: skip
         for t in selected:
-            key = staging_key(t.name)
-            new_files = layers.stage_table(conn, t.name)
-            # its Great Expectations suite runs in the validation process, on the other
-            # core, while the next tables stage
+            key = keys.staging(t.name)
+            new_files = staging.stage_table(conn, t.name)
+            # its Great Expectations suite runs in the worker process, on the other core,
+            # while the next tables stage
             pre.staged(t.name)
-            counts = layers.reconcile(conn, t.name)
-            value_issues = layers.value_issue_count(conn, t.name)
+            counts = staging.reconcile(conn, t.name)
+            value_issues = staging.value_issue_count(conn, t.name)
             if counts.rejected_rows:
                 context.log.warning(
                     f"{t.title}: {counts.rejected_rows} row(s) rejected; see "

@@ -41,13 +41,13 @@ def _per_extract(conn, table):
     """The former way: one extract at a time, one GX run each."""
     import pyarrow as pa
 
+    from expectations import sqlfiles
     from expectations.refresh import ExtractValidation, _exists, _extract_frame, _known_postcodes
     from expectations.runner import ValidationContext, validate_table
-    from warehouse import sqlfiles
 
     if not _exists(conn, "staging", table):
         return
-    extracts = conn.execute(sqlfiles.render("quality/extracts.sql", table=table)).df()
+    extracts = conn.execute(sqlfiles.render("extracts.sql", table=table)).df()
     for la_code, day in zip(extracts["la_code"], extracts["extract_date"], strict=True):
         frame = _extract_frame(conn, table, la_code, day)
         header = _extract_frame(conn, "header", la_code, day) if table == "episodes" else None
@@ -166,7 +166,7 @@ def through_dagster(warehouse: str) -> None:
 
 
 def main() -> None:
-    from warehouse import settings
+    from warehouse import config as settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", default=str(settings.warehouse_path()))

@@ -23,10 +23,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from expectations import derived, runner
+from expectations import derived, runner, sqlfiles
 from expectations.runner import ExpectationResult, validate_frame
 from expectations.suites import CODE_LISTS_FILE, SUITES_DIR, TABLES, load_suite
-from warehouse import sqlfiles
 
 # Episodes rules read the same extract's Header rows (child present, DOB before DECOM).
 EXTRA_INPUTS = {"episodes": ["header"]}
@@ -52,11 +51,11 @@ class ExtractValidation:
 
 
 def _exists(conn, schema: str, table: str) -> bool:
-    return bool(sqlfiles.query(conn, "quality/table_exists.sql", schema=schema, table=table)[0][0])
+    return bool(sqlfiles.query(conn, "table_exists.sql", schema=schema, table=table)[0][0])
 
 
 def _extract_frame(conn, table: str, la_code: str, extract_date: date) -> pd.DataFrame:
-    sql = sqlfiles.render("quality/staging_extract.sql", table=table)
+    sql = sqlfiles.render("staging_extract.sql", table=table)
     return conn.execute(sql, {"la_code": la_code, "extract_date": extract_date}).df()
 
 
@@ -66,7 +65,7 @@ _directory_cache: dict[str, frozenset[str]] = {}
 def _directory_letters(letters: set[str]) -> frozenset[str]:
     """Postcodes (pcd_abbr) of the package's directory for the given first letters; used only
     when reference.postcodes has not been loaded into the warehouse yet."""
-    from warehouse.postcodes import read_postcodes
+    from warehouse.reference.postcodes import read_postcodes
 
     missing = sorted(letters - set(_directory_cache))
     if missing:
@@ -80,7 +79,7 @@ def _directory_letters(letters: set[str]) -> frozenset[str]:
 def _known_postcodes(conn, rows: pa.Table) -> frozenset[str]:
     """The directory's postcodes among those of `rows` (the extracts in dq_stale)."""
     if _exists(conn, "reference", "postcodes"):
-        return frozenset(r[0] for r in sqlfiles.query(conn, "quality/known_postcodes.sql"))
+        return frozenset(r[0] for r in sqlfiles.query(conn, "known_postcodes.sql"))
     columns = [c for c in ("home_post", "pl_post") if c in rows.column_names]
     values = pd.concat([rows.column(c).to_pandas() for c in columns] or [pd.Series()])
     normalised = derived.normalise_postcode(values.dropna()).dropna()
@@ -105,7 +104,7 @@ def _inputs_version(conn, table: str) -> str:
     if table == "episodes":
         # The directory is the package's, read from reference.postcodes or (before that is
         # loaded) from the package itself: its version decides the results.
-        from warehouse.postcodes import loaded_version, package_version
+        from warehouse.reference.postcodes import loaded_version, package_version
 
         postcodes = package_version()
         if _exists(conn, "reference", "postcodes"):
@@ -121,7 +120,7 @@ _BY_CONTENT = "CAST(count(*) AS VARCHAR) || ':' || CAST(sum(CAST(hash(t) AS HUGE
 def _ids_expression(conn, table: str) -> str:
     """What identifies an extract's rows: its staged file ids (content-addressed), or for a
     table built without them, a hash of its rows."""
-    sql = sqlfiles.render("quality/column_exists.sql", schema="staging", table=table,
+    sql = sqlfiles.render("column_exists.sql", schema="staging", table=table,
                           column="file_id")  # fmt: skip
     return _BY_FILES if conn.execute(sql).fetchall()[0][0] else _BY_CONTENT
 
@@ -143,7 +142,7 @@ def table_slices(conn, table: str) -> Slices:
     if _exists(conn, "staging", table):
         extras = [x for x in EXTRA_INPUTS.get(table, []) if _exists(conn, "staging", x)]
         ids = {t: _ids_expression(conn, t) for t in [table, *extras]}
-        sql = sqlfiles.render("quality/slices.sql", table=table, extras=extras, ids=ids)
+        sql = sqlfiles.render("slices.sql", table=table, extras=extras, ids=ids)
         current = conn.execute(sql, {"inputs": _inputs_version(conn, table)}).df()
     else:
         current = pd.DataFrame(
@@ -151,7 +150,7 @@ def table_slices(conn, table: str) -> Slices:
         )
     keys = {(la, pd.Timestamp(d).date()) for la, d in zip(current["la_code"],
                                                            current["extract_date"], strict=True)}
-    stored = conn.execute(sqlfiles.render("quality/validated_slices.sql"), {"table": table})
+    stored = conn.execute(sqlfiles.render("validated_slices.sql"), {"table": table})
     gone = [(la, d) for la, d in stored.fetchall() if (la, d) not in keys]
     return Slices(current, sorted(gone))
 
@@ -216,12 +215,12 @@ def read_chunk(conn, table: str, chunk: pd.DataFrame) -> ChunkInputs:
     """Read what validating the given extracts (columns la_code, extract_date) needs."""
     conn.register("dq_stale", chunk[["la_code", "extract_date"]])
     try:
-        sql = sqlfiles.render("quality/stale_rows.sql", table=table, skip=_unread(table))
+        sql = sqlfiles.render("stale_rows.sql", table=table, skip=_unread(table))
         inputs = ChunkInputs(conn.sql(sql).to_arrow_table())
         if "header" in EXTRA_INPUTS.get(table, []):
             inputs.header_read = True
             if _exists(conn, "staging", "header"):
-                sql = sqlfiles.render("quality/stale_rows.sql", table="header",
+                sql = sqlfiles.render("stale_rows.sql", table="header",
                                       columns=HEADER_COLUMNS)  # fmt: skip
                 inputs.header = conn.sql(sql).to_arrow_table()
         if table == "episodes":
@@ -265,7 +264,7 @@ def validate_staging(conn, table: str) -> Iterator[ExtractValidation]:
     """Validate every extract of staging.<table>; nothing is written (the benchmark)."""
     if not _exists(conn, "staging", table):
         return
-    extracts = conn.execute(sqlfiles.render("quality/extracts.sql", table=table)).df()
+    extracts = conn.execute(sqlfiles.render("extracts.sql", table=table)).df()
     yield from validate_extracts(conn, table, extracts)
 
 # ---- marts.dq_results and the error reports ----------------------------------------------------
@@ -334,8 +333,8 @@ class Validated:
 
 def create_tables(conn) -> None:
     """The quality schema and marts.dq_results, if missing."""
-    sqlfiles.run(conn, "quality/create_dq_results.sql")
-    sqlfiles.run(conn, "quality/create_state.sql")
+    sqlfiles.run(conn, "create_dq_results.sql")
+    sqlfiles.run(conn, "create_state.sql")
 
 
 RESULT_COLUMNS = {
@@ -435,7 +434,7 @@ def validate_changed(conn, table: str) -> Validated:
 def store(conn, validated: Validated) -> Refresh:
     """Write a table's validation in one transaction (replacing the extracts' earlier results)
     and drop the table's results that no recorded validation accounts for."""
-    prune = sqlfiles.render("quality/prune_dq_results.sql")
+    prune = sqlfiles.render("prune_dq_results.sql")
     if validated.frames is None:
         conn.execute(prune, {"table": validated.table})
         return validated.refresh
@@ -443,8 +442,8 @@ def store(conn, validated: Validated) -> Refresh:
         conn.register(name, df)
     conn.execute("BEGIN TRANSACTION")
     try:
-        sqlfiles.run(conn, "quality/delete_slices.sql")
-        sqlfiles.run(conn, "quality/insert_results.sql")
+        sqlfiles.run(conn, "delete_slices.sql")
+        sqlfiles.run(conn, "insert_results.sql")
         conn.execute(prune, {"table": validated.table})
         conn.execute("COMMIT")
     except Exception:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from expectations.derived import RULES, row_keys
 from expectations.suites import Expectation, Suite, code_list, load_suite
+from warehouse.domain.collection_year import collection_year
 
 # Columns GX validates for a derived rule are named after it; they never leave this module.
 _DERIVED_PREFIX = "__dq_"
@@ -93,7 +94,7 @@ class ValidationContext:
 def collection_year_of(extract_date: date | pd.Timestamp) -> int:
     """The collection year (year containing 31 March) an extract date falls in."""
     ts = pd.Timestamp(extract_date)
-    return ts.year + 1 if ts.month >= 4 else ts.year
+    return collection_year(ts.date())
 
 
 def infer_collection_year(df: pd.DataFrame) -> int | None:

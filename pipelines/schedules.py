@@ -8,11 +8,11 @@ sensor was off.
 
 import dagster as dg
 
-BUILD_JOB_NAME = "build_warehouse"  # defined in pipelines/definitions.py
+from assets.keys import BUILD_JOB
 
 monthly_build_schedule = dg.ScheduleDefinition(
     name="monthly_build",
-    job_name=BUILD_JOB_NAME,
+    job_name=BUILD_JOB,
     cron_schedule="0 6 5 * *",
     execution_timezone="Europe/London",
     default_status=dg.DefaultScheduleStatus.RUNNING,

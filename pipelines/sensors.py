@@ -1,8 +1,9 @@
 """Sensors: start a build when a new extract folder lands in the landing folder.
 
-An extract is a folder `<landing>/<la_code>/<YYYY-MM-DD>/` of CSV files. Each tick lists them and
-fingerprints each folder's files (names, sizes, modification times). A folder whose fingerprint
-was not seen before is new (or was replaced) and gets a RunRequest with
+An extract is a folder `<landing>/<la_code>/<YYYY-MM-DD>/` of CSV files, found by the same scanner
+the loader uses (warehouse.ingest.landing.scan), so the sensor starts runs for exactly the folders
+the loader loads. Each tick fingerprints each folder's files (names, sizes, modification times).
+A folder whose fingerprint was not seen before is new (or was replaced) and gets a RunRequest with
 `run_key = "<la_code>/<YYYY-MM-DD>:<fingerprint>"`, so Dagster never starts two runs for the same
 extract; the cursor (JSON `{"<la_code>/<date>": fingerprint}`) records what was seen.
 
@@ -15,26 +16,23 @@ extract; the cursor (JSON `{"<la_code>/<date>": fingerprint}`) records what was 
   writers.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
-import os
-import re
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
+from assets.keys import BUILD_JOB
 from assets.resources import LandingResource
-
-BUILD_JOB_NAME = "build_warehouse"  # defined in pipelines/definitions.py
-LA_CODE = re.compile(r"^[EWSN]\d{8}$")
-DEFAULT_SETTLE_SECONDS = 60
+from warehouse.ingest import landing as landing_scan
 
 
 @dataclass(frozen=True)
-class Extract:
+class ExtractFolder:
     la_code: str
     extract_date: str
     fingerprint: str
@@ -50,44 +48,26 @@ class Extract:
         return f"{self.folder_key}:{self.fingerprint}"
 
 
-def _is_date(name: str) -> bool:
-    try:
-        return date.fromisoformat(name).isoformat() == name
-    except ValueError:
-        return False
-
-
-def find_extracts(landing: Path) -> list[Extract]:
-    """Every `<la_code>/<YYYY-MM-DD>/` folder holding at least one CSV, fingerprinted."""
+def find_extracts(root: Path) -> list[ExtractFolder]:
+    """Every extract folder the loader would load that holds at least one CSV, fingerprinted."""
+    if not root.is_dir():
+        return []
     found = []
-    if not landing.is_dir():
-        return found
-    for la_dir in sorted(p for p in landing.iterdir() if p.is_dir() and LA_CODE.match(p.name)):
-        for extract_dir in sorted(p for p in la_dir.iterdir() if p.is_dir() and _is_date(p.name)):
-            files = sorted(
-                p for p in extract_dir.iterdir() if p.is_file() and p.suffix.lower() == ".csv"
-            )
-            if not files:
-                continue
-            digest = hashlib.sha256()
-            newest = 0.0
-            for f in files:
-                st = f.stat()
-                digest.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-                newest = max(newest, st.st_mtime)
-            found.append(
-                Extract(la_dir.name, extract_dir.name, digest.hexdigest()[:16], newest, len(files))
-            )
+    for extract in landing_scan.scan(root).extracts:
+        if not extract.files:
+            continue
+        digest = hashlib.sha256()
+        for f in extract.files:
+            digest.update(f"{f.path.name}\0{f.size}\0{f.mtime_ns}\n".encode())
+        newest = max(f.mtime_ns for f in extract.files) / 1e9
+        found.append(ExtractFolder(extract.la_code, extract.extract_date.isoformat(),
+                                   digest.hexdigest()[:16], newest, len(extract.files)))
     return found
-
-
-def _settle_seconds() -> float:
-    return float(os.environ.get("CSC_SENSOR_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS))
 
 
 @dg.sensor(
     name="new_extract_sensor",
-    job_name=BUILD_JOB_NAME,
+    job_name=BUILD_JOB,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Starts a build when a new extract folder <la_code>/<YYYY-MM-DD>/ lands.",
@@ -97,9 +77,8 @@ def new_extract_sensor(context: dg.SensorEvaluationContext, landing: LandingReso
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     extracts = find_extracts(root)
     now = time.time()
-    settle = _settle_seconds()
     new = [e for e in extracts if seen.get(e.folder_key) != e.fingerprint]
-    ready = [e for e in new if now - e.newest_mtime >= settle]
+    ready = [e for e in new if now - e.newest_mtime >= landing.settle_seconds]
     if not ready:
         waiting = len(new) - len(ready)
         reason = (
@@ -107,7 +86,7 @@ def new_extract_sensor(context: dg.SensorEvaluationContext, landing: LandingReso
         )
         return dg.SensorResult(skip_reason=dg.SkipReason(reason), cursor=json.dumps(seen))
 
-    by_la: dict[str, list[Extract]] = {}
+    by_la: dict[str, list[ExtractFolder]] = {}
     for e in ready:
         by_la.setdefault(e.la_code, []).append(e)
     run_requests = []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from synthetic.simulation import Child, History, age_at, birthday
+from warehouse.domain.collection_year import collection_year
 
 COLUMNS = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
@@ -61,8 +62,6 @@ OC3_ACCOM_SUITABLE = (("B", 12), ("D", 20), ("E", 8), ("U", 30), ("Z", 10), ("T"
 OC3_ACCOM_UNSUITABLE_ONLY = ("S2", "X2", "R2", "V2", "H2", "G2")
 
 
-def collection_year(extract_date: date) -> int:
-    return extract_date.year + 1 if extract_date.month >= 4 else extract_date.year
 
 
 def fmt(d: date | None) -> str:

@@ -1,28 +1,37 @@
-"""Shared fixtures: every test gets its own landing folder and DuckDB file."""
+"""Shared fixtures: every test gets its own landing folder, data folder and DuckDB file,
+configured through warehouse.config (never by patching environment variables)."""
 
 from pathlib import Path
 
 import duckdb
 import pytest
 
-
-@pytest.fixture
-def warehouse_path(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "warehouse.duckdb"
-    monkeypatch.setenv("CSC_WAREHOUSE_PATH", str(path))
-    # Everything a build writes goes to the test's own folder, never into the repository.
-    monkeypatch.setenv("CSC_EXPORT_DIR", str(tmp_path / "exports"))
-    monkeypatch.setenv("CSC_REPORT_DIR", str(tmp_path / "reports"))
-    monkeypatch.setenv("CSC_RESTRICTED_DIR", str(tmp_path / "restricted"))
-    return path
+from warehouse.config import Settings
 
 
 @pytest.fixture
-def landing_dir(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "landing"
-    path.mkdir()
-    monkeypatch.setenv("CSC_LANDING_DIR", str(path))
-    return path
+def settings(tmp_path) -> Settings:
+    """Everything a build writes goes to the test's own folder, never into the repository."""
+    return Settings.under(tmp_path / "data", landing_dir=tmp_path / "landing")
+
+
+@pytest.fixture
+def warehouse_path(settings) -> Path:
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    return settings.warehouse_path
+
+
+@pytest.fixture
+def landing_dir(settings) -> Path:
+    settings.landing_dir.mkdir(parents=True, exist_ok=True)
+    return settings.landing_dir
+
+
+@pytest.fixture
+def resources(settings) -> dict:
+    from pipelines.resources import build_resources
+
+    return build_resources(settings)
 
 
 @pytest.fixture

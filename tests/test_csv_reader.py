@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import csv_reader
+from warehouse.ingest import csv_reader
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample" / "landing"
 

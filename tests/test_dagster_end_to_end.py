@@ -10,8 +10,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.landing_builder import copy_tiny_valid, write_population, write_table
-from warehouse.schema import tables
+from tests.helpers.landing_builder import copy_tiny_valid, write_population, write_table
+from warehouse.domain.schema import tables
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -24,8 +24,9 @@ def small_landing(landing_dir):
 
 
 def test_definitions_load():
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_definitions
 
+    defs = build_definitions()
     dg.Definitions.validate_loadable(defs)
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     for name in tables():
@@ -34,8 +35,10 @@ def test_definitions_load():
     assert gc.get_threshold() == (50_000, 20, 20)
 
 
-def test_materialise_every_asset_in_process(small_landing, warehouse_path, tmp_path):
-    from pipelines.definitions import defs
+def test_materialise_every_asset_in_process(small_landing, warehouse_path, settings):
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(settings)
 
     bad = small_landing / "E08000034" / "2025-03-31"
     bad.mkdir(parents=True)
@@ -80,8 +83,9 @@ def test_materialise_every_asset_in_process(small_landing, warehouse_path, tmp_p
             ("E08000035", 2024, 180000.0)]
 
 
-def test_cli_materialises_everything(small_landing, warehouse_path, tmp_path):
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+def test_cli_materialises_everything(small_landing, warehouse_path, settings, tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+           "CSC_LANDING_DIR": str(settings.landing_dir), "CSC_DATA_DIR": str(settings.data_dir)}
     (tmp_path / "dagster_home").mkdir()
     (tmp_path / "dagster_home" / "dagster.yaml").write_text(
         (PROJECT / "dagster_home" / "dagster.yaml").read_text())

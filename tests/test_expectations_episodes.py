@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from expectations.frames import frame_from_records
 from expectations.runner import ValidationContext, validate_table
+from tests.helpers.frames import frame_from_records
 
 POSTCODES = {"LS17 8JH", "LS12 2RH", "LS1 3XH", "BD8 8AR"}
 HEADER = [

@@ -10,7 +10,7 @@ import yaml
 
 from expectations.derived import RULES
 from expectations.suites import SEVERITIES, TABLES, code_list, code_list_names, load_suite
-from warehouse import schema
+from warehouse.domain import schema
 
 PROJECT = Path(__file__).resolve().parent.parent
 SPEC = PROJECT.parent / "shared" / "spec" / "indicators.md"

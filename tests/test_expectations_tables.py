@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from expectations.frames import frame_from_records
 from expectations.runner import ValidationContext, validate_table
+from tests.helpers.frames import frame_from_records
 
 CLEAN = {
     "reviews": [

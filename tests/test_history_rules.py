@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from tests.landing_builder import extract_dir, write_table
-from warehouse import layers
+from tests.helpers.build import build_ingest_layers
+from tests.helpers.landing_builder import extract_dir, write_table
 
 D = dt.date
 BASE = {"RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U6", "PLACE_PROVIDER": "PR1",
@@ -29,7 +29,7 @@ def test_latest_extract_wins_for_the_same_episode(conn, landing_dir):
                 [episode("1", "01/06/2023", PLACE="U4")])
     write_table(extract_dir(landing_dir, "E08000034", "2025-03-31"), "episodes",
                 [episode("1", "01/06/2023", "01/08/2024", "E4A", PLACE="U5")])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert history(conn, "child, decom, dec, rec, place, extract_date") == [
         ("1", D(2023, 6, 1), D(2024, 8, 1), "E4A", "U5", D(2025, 3, 31))]
     assert repairs(conn) == []
@@ -42,7 +42,7 @@ def test_episode_removed_at_source_is_dropped_when_its_window_is_covered(conn, l
                  episode("1", "20/05/2025", RNE="P", PLACE="U4")])
     write_table(extract_dir(landing_dir, "E08000034", "2025-06-30"), "episodes",
                 [episode("1", "01/04/2025")])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert history(conn) == [("1", D(2025, 4, 1), None, None)]
     assert repairs(conn) == [("removed_in_later_extract", "1", D(2025, 5, 20))]
 
@@ -52,7 +52,7 @@ def test_open_episode_missing_from_the_next_year_is_closed_at_its_window(conn, l
                 [episode("1", "01/06/2023"), episode("2", "01/07/2023")])
     write_table(extract_dir(landing_dir, "E08000034", "2025-03-31"), "episodes",
                 [episode("2", "01/07/2023", "01/09/2024", "E13")])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert history(conn) == [("1", D(2023, 6, 1), D(2024, 4, 1), None),
                              ("2", D(2023, 7, 1), D(2024, 9, 1), "E13")]
     assert repairs(conn) == [("closed_by_later_extract", "1", D(2023, 6, 1))]
@@ -64,7 +64,7 @@ def test_extract_without_the_table_is_not_authoritative_for_it(conn, landing_dir
                   "MIS_END": "11/04/2025"}])
     write_table(extract_dir(landing_dir, "E08000034", "2025-05-31"), "episodes",
                 [episode("1", "01/04/2025")])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert conn.execute("SELECT child, mis_start FROM history.missing").fetchall() == [
         ("1", D(2025, 4, 10))]
 
@@ -72,7 +72,7 @@ def test_extract_without_the_table_is_not_authoritative_for_it(conn, landing_dir
 def test_episode_ending_before_it_starts_is_dropped_and_logged(conn, landing_dir):
     write_table(extract_dir(landing_dir, "E08000034", "2025-03-31"), "episodes",
                 [episode("1", "01/09/2024", "15/08/2024", "E13"), episode("2", "01/09/2024")])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert history(conn) == [("2", D(2024, 9, 1), None, None)]
     assert repairs(conn) == [("ends_before_it_starts", "1", D(2024, 9, 1))]
 
@@ -81,7 +81,7 @@ def test_open_episode_followed_by_another_is_ended_with_x1(conn, landing_dir):
     write_table(extract_dir(landing_dir, "E08000034", "2025-03-31"), "episodes",
                 [episode("1", "01/05/2024"), episode("1", "01/08/2024", RNE="P", PLACE="U4"),
                  episode("2", "01/05/2024"), episode("2", "01/10/2024", RNE="S")])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert history(conn) == [
         ("1", D(2024, 5, 1), D(2024, 8, 1), "X1"),  # next RNE P continues the period of care
         ("1", D(2024, 8, 1), None, None),
@@ -95,7 +95,7 @@ def test_overlapping_episodes_are_trimmed_to_the_next_start(conn, landing_dir):
     write_table(extract_dir(landing_dir, "E08000034", "2025-03-31"), "episodes",
                 [episode("1", "01/05/2024", "15/08/2024", "X1"),
                  episode("1", "01/08/2024", RNE="P", PLACE="U4")])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert history(conn) == [("1", D(2024, 5, 1), D(2024, 8, 1), "X1"),
                              ("1", D(2024, 8, 1), None, None)]
     assert repairs(conn) == [("overlaps_next", "1", D(2024, 5, 1))]
@@ -106,7 +106,7 @@ def test_annual_tables_keep_one_row_per_child_and_collection_year(conn, landing_
     write_table(extract_dir(landing_dir, "E08000034", "2024-03-31"), "oc3", [oc3])
     write_table(extract_dir(landing_dir, "E08000034", "2025-03-31"), "oc3",
                 [{**oc3, "ACTIV": "G5"}])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert conn.execute("SELECT collection_year, activ FROM history.oc3 ORDER BY 1").fetchall() \
         == [(2024, "F2"), (2025, "G5")]
 
@@ -116,7 +116,7 @@ def test_header_takes_the_latest_extracts_values(conn, landing_dir):
     write_table(extract_dir(landing_dir, "E08000034", "2024-03-31"), "header", [header])
     write_table(extract_dir(landing_dir, "E08000034", "2025-03-31"), "header",
                 [{**header, "SEX": "M", "ETHNIC": "WIRI"}])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert conn.execute("SELECT child, sex, ethnic FROM history.header").fetchall() == [
         ("9", "M", "WIRI")]
 
@@ -134,7 +134,7 @@ def test_other_tables_speak_only_for_the_children_they_list(conn, landing_dir):
                  missing("2", "15/04/2024", "16/04/2024")])
     write_table(extract_dir(landing_dir, "E08000034", "2025-03-31"), "missing",
                 [missing("2", "10/06/2024")])
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert conn.execute("SELECT child, mis_start, mis_end FROM history.missing ORDER BY ALL"
                         ).fetchall() == [("1", D(2024, 3, 20), None),
                                          ("2", D(2024, 3, 1), D(2024, 3, 2)),

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from tests.helpers.build import build_from_history
 from tests.test_indicators_support import LA, add, child, episode, postcode_frame, start
-from warehouse import catalogue, postcodes
+from warehouse.domain import catalogue
+from warehouse.reference import postcodes
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "indicators.md"
 
@@ -34,9 +36,9 @@ def test_all_ids_for_every_la_and_period(conn):
     add(conn, "header", [child("A", "2015-01-01")])
     add(conn, "episodes", [episode("A", "2024-06-01", "S", "C2", "U4")])
     add(conn, "header", [child("B", "2015-01-01")], la_code="E06000063", extract_date="2024-09-30")
-    from warehouse import indicator_runner
+    from warehouse.build import indicators as indicator_runner
 
-    indicator_runner.build_from_history(conn, postcode_frame=postcode_frame())
+    build_from_history(conn, postcode_frame=postcode_frame())
     assert indicator_runner.completeness_problems(conn, list(catalogue.indicators())) == {}
     counts = dict(conn.execute(
         "SELECT la_code, count(DISTINCT indicator_id) FROM marts.indicator_values GROUP BY 1"

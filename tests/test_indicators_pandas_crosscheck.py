@@ -9,7 +9,8 @@ import random
 
 import pandas as pd
 
-from tests import pandas_reference
+from tests.helpers import pandas_reference
+from tests.helpers.build import build_from_history, build_ingest_layers
 from tests.test_indicators_support import add, build, postcode_frame, start
 
 LAS = ["E08000034", "E10000017", "E06000063"]
@@ -106,10 +107,10 @@ def test_sql_matches_pandas_reference_on_the_bundled_sample(conn):
     """The whole bundled sample (the generator's Kirklees-sized council, 2015/16 to 2025/26 with
     monthly extracts) through ingestion (warehouse.layers) and the indicator layer, with the real
     postcode directory: zero differences for every LA and month end."""
-    from warehouse import indicator_runner, layers, settings
+    from warehouse.config import SAMPLE_LANDING_DIR
 
-    layers.build_ingest_layers(conn, settings.SAMPLE_LANDING_DIR)
-    indicator_runner.build_from_history(conn, full_postcodes=True)
+    build_ingest_layers(conn, SAMPLE_LANDING_DIR)
+    build_from_history(conn, full_postcodes=True)
     history = {t: conn.execute(f"SELECT * FROM history.{t}").df()
                for t in ("header", "episodes", "reviews", "uasc", "oc2", "oc3", "ad1",
                          "placed_adoption", "prev_perm", "missing", "sw_episodes")}

@@ -8,7 +8,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from warehouse import history_contract, indicator_runner
+from tests.helpers import history_contract
+from tests.helpers.build import build_from_history
 
 LA = "E08000034"  # Kirklees (metropolitan: its own upper tier)
 LANCS = "E10000017"  # Lancashire (county: districts map to it)
@@ -43,7 +44,7 @@ def add(conn, table: str, rows: list[dict], la_code: str = LA, extract_date: str
 
 
 def build(conn) -> None:
-    indicator_runner.build_from_history(conn, postcode_frame=postcode_frame())
+    build_from_history(conn, postcode_frame=postcode_frame())
 
 
 def row(conn, indicator_id: str, period_end: str, breakdown: str = "all", la_code: str = LA):

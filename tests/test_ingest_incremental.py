@@ -5,8 +5,10 @@ import os
 
 import pytest
 
-from tests.landing_builder import copy_tiny_valid, write_table
-from warehouse import layers, raw_loader
+from tests.helpers.build import build_ingest_layers
+from tests.helpers.landing_builder import copy_tiny_valid, write_table
+from warehouse.build import layers
+from warehouse.ingest import raw_loader
 
 
 def loaded_at(conn):
@@ -15,21 +17,21 @@ def loaded_at(conn):
 
 def test_second_run_reads_nothing_and_changes_nothing(conn, landing_dir, monkeypatch):
     copy_tiny_valid(landing_dir)
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     before = loaded_at(conn)
     parsed = []
     monkeypatch.setattr(raw_loader, "_parse_file", lambda *a: parsed.append(a) or None)
-    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    report = build_ingest_layers(conn, landing_dir)["ingest"]
     assert (report.extracts_unchanged, report.extracts_loaded, parsed) == (1, 0, [])
     assert loaded_at(conn) == before
 
 
 def test_new_extract_is_loaded_alone(conn, landing_dir):
     copy_tiny_valid(landing_dir, extract_date="2025-03-31")
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     before = loaded_at(conn)
     copy_tiny_valid(landing_dir, extract_date="2025-04-30")
-    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    report = build_ingest_layers(conn, landing_dir)["ingest"]
     assert (report.extracts_loaded, report.extracts_unchanged) == (1, 1)
     after = loaded_at(conn)
     assert {p: t for p, t in after.items() if p in before} == before
@@ -41,11 +43,11 @@ def test_new_extract_is_loaded_alone(conn, landing_dir):
 
 def test_changed_file_reloads_its_extract_and_replaces_its_rows(conn, landing_dir):
     folder = copy_tiny_valid(landing_dir)
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     episodes = folder / "episodes.csv"
     episodes.write_text(episodes.read_text().replace("1003,01/09/2024", "1003,02/09/2024"))
     os.utime(episodes, ns=(1, 1))  # a different mtime, as a re-export would have
-    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    report = build_ingest_layers(conn, landing_dir)["ingest"]
     assert report.extracts_loaded == 1
     assert conn.execute("SELECT count(*) FROM staging.episodes").fetchone() == (4,)
     assert conn.execute("SELECT decom FROM staging.episodes WHERE child = '1003'").fetchone() == (
@@ -56,11 +58,11 @@ def test_changed_file_reloads_its_extract_and_replaces_its_rows(conn, landing_di
 def test_removed_extract_leaves_the_warehouse(conn, landing_dir):
     copy_tiny_valid(landing_dir, extract_date="2025-03-31")
     second = copy_tiny_valid(landing_dir, extract_date="2025-04-30")
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     for f in second.iterdir():
         f.unlink()
     second.rmdir()
-    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    report = build_ingest_layers(conn, landing_dir)["ingest"]
     assert report.extracts_removed == 1
     assert conn.execute("SELECT DISTINCT extract_date FROM staging.header").fetchall() == [
         (dt.date(2025, 3, 31),)]
@@ -68,15 +70,15 @@ def test_removed_extract_leaves_the_warehouse(conn, landing_dir):
 
 def test_failed_extract_keeps_its_previous_load_until_fixed(conn, landing_dir):
     folder = copy_tiny_valid(landing_dir)
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     write_table(folder, "reviews", [], columns=["CHILD", "DOB", "REVIEW"])
-    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    report = build_ingest_layers(conn, landing_dir)["ingest"]
     assert [f.message for f in report.failures] == [
         "E08000035/2025-03-31/reviews.csv: looks like the Reviews table but lacks required "
         "column(s) REVIEW_CODE"]
     assert conn.execute("SELECT count(*) FROM staging.reviews").fetchone() == (7,)
     write_table(folder, "reviews", [])
-    report = layers.build_ingest_layers(conn, landing_dir)["ingest"]
+    report = build_ingest_layers(conn, landing_dir)["ingest"]
     assert not report.failures
     assert conn.execute("SELECT status FROM raw.extracts").fetchall() == [("loaded",)]
     assert conn.execute("SELECT count(*) FROM staging.reviews").fetchone() == (0,)
@@ -85,13 +87,13 @@ def test_failed_extract_keeps_its_previous_load_until_fixed(conn, landing_dir):
 def test_landing_files_are_never_modified(conn, landing_dir):
     folder = copy_tiny_valid(landing_dir)
     before = {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in folder.iterdir()}
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     assert {f.name: (f.read_bytes(), f.stat().st_mtime_ns) for f in folder.iterdir()} == before
 
 
 def test_a_load_that_breaks_leaves_raw_as_it_was(conn, landing_dir, monkeypatch):
     copy_tiny_valid(landing_dir, extract_date="2025-03-31")
-    layers.build_ingest_layers(conn, landing_dir)
+    build_ingest_layers(conn, landing_dir)
     before = conn.execute("SELECT * FROM raw.files ORDER BY ALL").fetchall()
     copy_tiny_valid(landing_dir, extract_date="2025-04-30")
     copy_tiny_valid(landing_dir, extract_date="2025-05-31")

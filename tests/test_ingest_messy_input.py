@@ -3,9 +3,15 @@
 import datetime as dt
 import json
 
-from tests.landing_builder import copy_tiny_valid, extract_dir, write_population, write_table
-from warehouse import layers
-from warehouse.schema import tables
+from tests.helpers.build import build_ingest_layers
+from tests.helpers.landing_builder import (
+    copy_tiny_valid,
+    extract_dir,
+    write_population,
+    write_table,
+)
+from warehouse.build import layers
+from warehouse.domain.schema import tables
 
 EPISODE = {"CHILD": "5001", "DECOM": "10/05/2024", "RNE": "S", "LS": "C2", "CIN": "N1",
            "PLACE": "U6", "PLACE_PROVIDER": "PR1", "HOME_POST": "LS17 8JH", "PL_POST": "LS12 2RH",
@@ -15,7 +21,7 @@ HEADER = {"CHILD": "5001", "SEX": "M", "DOB": "15/06/2012", "ETHNIC": "WBRI",
 
 
 def build(conn, landing):
-    return layers.build_ingest_layers(conn, landing)
+    return build_ingest_layers(conn, landing)
 
 
 def staged(conn, table, columns="*"):

@@ -4,7 +4,7 @@ import pyarrow as pa
 import pytest
 
 from tests.test_indicators_support import LA, add, build, child, episode, start
-from warehouse import postcodes, working_days
+from warehouse.reference import postcodes, working_days
 
 
 @pytest.fixture

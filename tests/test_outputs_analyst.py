@@ -13,9 +13,10 @@ import duckdb
 import pytest
 
 from assets import outputs
-from assets.resources import ExportResource, WarehouseResource
-from tests.handmade_marts import LA_A, LA_B, build_marts
-from warehouse import analyst
+from pipelines.resources import build_resources
+from tests.helpers.handmade_marts import LA_A, LA_B, build_marts
+from warehouse.config import Settings
+from warehouse.publish import analyst
 
 
 @pytest.fixture
@@ -150,10 +151,7 @@ def test_two_readers_at_once_when_nothing_writes(db):
 
 
 def test_outputs_assets_materialise(db, tmp_path):
-    resources = {
-        "duckdb": WarehouseResource(database=str(db)),
-        "exports": ExportResource(path=str(tmp_path / "exports")),
-    }
+    resources = build_resources(Settings.under(tmp_path, warehouse_path=db))
     result = dg.materialize([outputs.parquet_exports, outputs.analyst_layer], resources=resources)
     assert result.success
     mats = {

@@ -8,8 +8,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from tests.handmade_marts import LA_A, LA_B, build_marts
-from warehouse import exports
+from tests.helpers.handmade_marts import LA_A, LA_B, build_marts
+from warehouse.publish import exports
 
 
 @pytest.fixture

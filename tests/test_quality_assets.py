@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 
 from assets import quality
-from assets.resources import ExportResource, WarehouseResource
-from expectations.frames import frame_from_records
-from expectations.report import CSV_NAME, HTML_NAME, write_error_report
+from expectations.error_report import CSV_NAME, HTML_NAME, write_error_report
+from pipelines.resources import build_resources
+from tests.helpers.frames import frame_from_records
+from warehouse.config import Settings
 
 LA = "E08000035"
 MARCH, APRIL = date(2025, 3, 31), date(2025, 4, 30)
@@ -82,17 +83,12 @@ def load_staging(conn, march_episodes, april_episodes=None):
 
 
 @pytest.fixture
-def restricted(tmp_path, monkeypatch):
-    path = tmp_path / "restricted"
-    monkeypatch.setenv("CSC_RESTRICTED_DIR", str(path))
-    return path
+def restricted(settings):
+    return settings.restricted_dir
 
 
 def resources(warehouse_path, tmp_path):
-    return {
-        "duckdb": WarehouseResource(database=str(warehouse_path)),
-        "exports": ExportResource(path=str(tmp_path / "exports")),
-    }
+    return build_resources(Settings.under(tmp_path / "data", warehouse_path=warehouse_path))
 
 
 def stub_staging_assets():
@@ -237,7 +233,7 @@ def test_structural_failure_blocks_downstream(warehouse_path, tmp_path, restrict
 def test_report_refuses_the_exports_folder(tmp_path):
     exports = tmp_path / "exports"
     with pytest.raises(ValueError, match="exports"):
-        write_error_report(LA, MARCH, {}, {}, root=exports / "dq", export_dir=exports)
+        write_error_report(LA, MARCH, {}, {}, root=exports / "dq", published=[exports])
 
 
 def test_missing_staging_tables_are_skipped(warehouse_path, tmp_path, restricted):
@@ -410,7 +406,8 @@ def test_table_leaving_an_extract_rewrites_its_report(warehouse_path, tmp_path, 
 
 @pytest.mark.parametrize("where", ["thread", "process"])
 def test_prevalidation_stores_what_the_checks_then_reuse(warehouse_path, tmp_path, where):
-    from expectations import refresh, validation_process
+    from expectations import refresh
+    from expectations import worker as validation_process
 
     submit = validation_process.shared().submit if where == "process" else None
 
@@ -472,7 +469,8 @@ def test_prevalidation_that_fails_is_left_to_the_checks(warehouse_path, monkeypa
 
 
 def test_validation_process_reports_failures_by_type_and_restarts(warehouse_path):
-    from expectations import refresh, validation_process
+    from expectations import refresh
+    from expectations import worker as validation_process
 
     with duckdb.connect(str(warehouse_path)) as conn:
         load_staging(conn, _episodes_with_faults())

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.handmade_marts import LA_A, build_marts
-from warehouse import highlight_report as hr
+from tests.helpers.handmade_marts import LA_A, build_marts
+from warehouse.report import highlight as hr
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = PROJECT / "warehouse" / "reports" / "screenshots"

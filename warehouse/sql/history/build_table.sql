@@ -1,3 +1,4 @@
+{% import 'macros.sql' as m -%}
 {#- One consistent record per natural key per LA across all its extracts, rebuilt from staging.
     Rendered once per table from warehouse/ssda903.yaml; rules in docs/history_rules.md. -#}
 {%- set keys = t.natural_key | map('lower') | join(', ') %}
@@ -35,8 +36,7 @@ CREATE OR REPLACE TEMP TABLE windows_{{ t.name }} AS
 SELECT DISTINCT
     la_code,
     extract_date,
-    make_date(year(extract_date) + CASE WHEN month(extract_date) >= 4 THEN 0 ELSE -1 END, 4, 1)
-        AS window_start
+    {{ m.collection_year_start('extract_date') }} AS window_start
 FROM raw.files
 WHERE table_name = '{{ t.name }}' AND status = 'loaded';
 

@@ -22,8 +22,7 @@ typed AS (
     SELECT
         file_id, la_code, extract_date, source_file, row_number,
         -- the collection year holds the 31 March that ends it: 2025 for 2024/25
-        year(extract_date) + CASE WHEN month(extract_date) >= 4 THEN 1 ELSE 0 END
-            AS collection_year,
+        {{ m.collection_year('extract_date') }} AS collection_year,
 {%- for column, column_type in t.columns.items() %}
         "{{ column }}" AS "raw_{{ column }}",
         {{ m.clean(column_type, '"' ~ column ~ '"') }} AS {{ column | lower }},

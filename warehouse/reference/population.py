@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse import csv_reader, sqlfiles
+from warehouse import sqlfiles
+from warehouse.ingest import csv_reader
 
 COLUMNS = ("LA_CODE", "YEAR", "POPULATION_0_17")
 
@@ -74,3 +75,7 @@ def _problem(values: dict[str, str]) -> tuple[str, str] | None:
     except ValueError:
         return "POPULATION_0_17", "POPULATION_0_17 is not a positive number"
     return None
+
+
+def la_count(conn: duckdb.DuckDBPyConnection) -> int:
+    return conn.execute("SELECT count(DISTINCT la_code) FROM reference.population").fetchall()[0][0]

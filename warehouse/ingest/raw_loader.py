@@ -21,9 +21,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from warehouse import csv_reader, landing, sqlfiles
-from warehouse.recognition import recognise
-from warehouse.schema import tables
+from warehouse import sqlfiles
+from warehouse.domain.schema import tables
+from warehouse.ingest import csv_reader, landing
+from warehouse.ingest.recognition import recognise
 
 log = logging.getLogger(__name__)
 
@@ -343,3 +344,25 @@ def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
         log.error("Extract %s %s failed: %s", failure.la_code, failure.extract_date,
                   failure.message)
     return report
+
+
+@dataclass(frozen=True)
+class RawSummary:
+    """What raw holds after a load: counts and failure messages (file and column names only)."""
+
+    extracts: int
+    tables: dict[str, tuple[int, int]]  # table -> (rows, files)
+    failed: list[tuple[str, str, str]]  # (la_code, extract_date, message)
+
+
+def summarise(conn: duckdb.DuckDBPyConnection) -> RawSummary:
+    counts = {
+        t: conn.execute(f"SELECT count(*), count(DISTINCT file_id) FROM raw.{t}").fetchall()[0]
+        for t in tables()
+    }
+    failed = conn.execute(
+        "SELECT la_code, strftime(extract_date, '%Y-%m-%d'), message FROM raw.extracts "
+        "WHERE status = 'failed' ORDER BY ALL"
+    ).fetchall()
+    (extracts,) = conn.execute("SELECT count(*) FROM raw.extracts").fetchall()[0]
+    return RawSummary(extracts, counts, failed)

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from warehouse import sqlfiles
-from warehouse.schema import tables
+from warehouse.domain.schema import tables
 
 HISTORY_TABLES = list(tables())  # header, episodes, ..., sw_episodes (the eleven contract tables)
 

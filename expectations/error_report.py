@@ -2,9 +2,9 @@
 (counts only, inline CSS, no network) and a CSV of the failing records (child id, file, row,
 column, value, rule, what to fix).
 
-Both are case-level data: they go to a restricted folder (default warehouse/restricted/, git
+Both are case-level data: they go to the restricted folder (default data/restricted/, git
 ignored; CSC_RESTRICTED_DIR overrides) with owner-only permissions (folders 0o700, files 0o600),
-never into the Parquet exports folder.
+never into a published folder (exports, reports).
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
-import yaml
 
 from expectations.runner import ExpectationResult, collection_year_of
 from expectations.suites import load_suite
-from warehouse import schema, settings
+from warehouse.config import check_restricted_dir
+from warehouse.domain import catalogue, schema
+from warehouse.domain.collection_year import collection_year_label
 
 TEMPLATES = Path(__file__).with_name("templates")
 HTML_NAME = "dq_error_report.html"
@@ -53,22 +54,10 @@ _env = jinja2.Environment(
 )
 
 
-def restricted_dir(override: str | os.PathLike | None = None) -> Path:
-    value = (
-        override or os.environ.get("CSC_RESTRICTED_DIR") or settings.WAREHOUSE_DIR / "restricted"
-    )
-    return Path(value).expanduser().resolve()
-
-
 @cache
 def indicator_names() -> dict[str, str]:
-    """indicator_id -> name from warehouse/indicators.yaml (ids alone when it is absent)."""
-    path = settings.WAREHOUSE_DIR / "indicators.yaml"
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text()) or {}
-    items = data.get("indicators", []) if isinstance(data, dict) else data
-    return {i["indicator_id"]: i.get("name", i["indicator_id"]) for i in items}
+    """indicator_id -> name from the indicator catalogue."""
+    return {i: ind.name for i, ind in catalogue.indicators().items()}
 
 
 def _fmt(value) -> str:
@@ -182,7 +171,7 @@ def render_html(
     return _env.get_template("dq_error_report.html.j2").render(
         la_code=la_code,
         extract_date=pd.Timestamp(extract_date).date().isoformat(),
-        collection_year_label=f"{year - 1}/{str(year)[2:]}",
+        collection_year_label=collection_year_label(year),
         generated_at=(generated_at or datetime.now(UTC)).strftime("%d/%m/%Y %H:%M UTC"),
         csv_name=CSV_NAME,
         structural_failed=sum(f["severity"] == "structural" for f in failed),
@@ -228,17 +217,16 @@ def write_error_report(
     extract_date: date,
     results_by_table: Mapping[str, Sequence[ExpectationResult]],
     frames_by_table: Mapping[str, pd.DataFrame],
-    root: str | os.PathLike | None = None,
-    export_dir: str | os.PathLike | None = None,
+    root: str | os.PathLike,
+    published: Sequence[str | os.PathLike] = (),
     *,
     indexed: bool = False,
 ) -> ReportFiles:
     """Write <root>/<la_code>/<extract_date>/{dq_error_report.html, dq_failing_records.csv}.
-    `frames_by_table`: as `failing_records` reads them (`indexed` likewise)."""
-    root_path = restricted_dir(root)
-    exports = settings.export_dir(export_dir)
-    if root_path == exports or root_path.is_relative_to(exports):
-        raise ValueError("the error report holds case-level data: never write it under exports")
+    `frames_by_table`: as `failing_records` reads them (`indexed` likewise). `published`: the
+    folders that leave the secure estate (exports, reports); `root` may not be inside one."""
+    root_path = Path(root).expanduser().resolve()
+    check_restricted_dir(root_path, *(Path(p).expanduser().resolve() for p in published))
     day = pd.Timestamp(extract_date).date()
     for folder in (root_path, root_path / la_code, root_path / la_code / day.isoformat()):
         _private_dir(folder)

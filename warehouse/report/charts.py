@@ -61,7 +61,7 @@ _BOX = {
 @cache
 def _template() -> jinja2.Template:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).with_name("report")),
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
         autoescape=False,  # only the label and tick labels are text: escaped with |e
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

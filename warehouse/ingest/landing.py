@@ -1,6 +1,7 @@
 """Find the extracts in a landing folder: <landing>/<la_code>/<YYYY-MM-DD>/*.csv.
 
-Landing files are only ever read: never moved, renamed or changed.
+The one scanner: the loader and the new-extract sensor both use it, so a folder the loader skips
+never starts a run. Landing files are only ever read: never moved, renamed or changed.
 """
 
 from __future__ import annotations
@@ -10,7 +11,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LA_CODE = re.compile(r"^[EW]\d{8}$")
+from warehouse.domain.collection_year import collection_year, collection_year_start
+
+# England and Wales upper-tier codes (E08000034); matched whole, so "E08000034\n" is not one
+LA_CODE = re.compile(r"[EW]\d{8}")
+# ISO dates only: date.fromisoformat also reads 20250331 and 2025-W13-1, which would give one
+# extract two folders
+EXTRACT_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 REFERENCE_DIR = "reference"
 
 
@@ -31,12 +38,11 @@ class Extract:
 
     @property
     def collection_year(self) -> int:
-        """The year holding the 31 March that ends the extract's collection year."""
-        return self.extract_date.year + (1 if self.extract_date.month >= 4 else 0)
+        return collection_year(self.extract_date)
 
     @property
     def window_start(self) -> dt.date:
-        return dt.date(self.collection_year - 1, 4, 1)
+        return collection_year_start(self.extract_date)
 
 
 @dataclass
@@ -57,11 +63,13 @@ def scan(root: Path) -> LandingScan:
     for la_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if la_dir.name == REFERENCE_DIR:
             continue
-        if not LA_CODE.match(la_dir.name):
+        if not LA_CODE.fullmatch(la_dir.name):
             result.ignored.append(f"{la_dir.name}/: not an ONS LA code (e.g. E08000034)")
             continue
         for extract_dir in sorted(p for p in la_dir.iterdir() if p.is_dir()):
             try:
+                if not EXTRACT_DATE.fullmatch(extract_dir.name):
+                    raise ValueError(extract_dir.name)
                 extract_date = dt.date.fromisoformat(extract_dir.name)
             except ValueError:
                 result.ignored.append(

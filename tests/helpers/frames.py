@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from warehouse import schema
-
-
-def collection_year(extract_date: date) -> int:
-    return extract_date.year + 1 if extract_date.month >= 4 else extract_date.year
+from warehouse.domain import schema
+from warehouse.domain.collection_year import collection_year
 
 
 def recognise(columns) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warehouse.schema import Table, tables
+from warehouse.domain.schema import Table, tables
 
 # A file sharing at least this share of a table's columns is taken to be meant as that table,
 # so missing columns are reported as an error rather than the file being ignored.
