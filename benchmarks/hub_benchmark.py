@@ -212,9 +212,7 @@ def main() -> None:
     home.mkdir()
     shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     env = {**os.environ, "DAGSTER_HOME": str(home), "CSC_LANDING_DIR": str(args.landing),
-           "CSC_WAREHOUSE_PATH": str(work / "warehouse.duckdb"),
-           "CSC_EXPORT_DIR": str(work / "exports"), "CSC_REPORT_DIR": str(work / "reports"),
-           "CSC_RESTRICTED_DIR": str(work / "restricted")}  # fmt: skip
+           "CSC_DATA_DIR": str(work)}
 
     wall, peak, samples, code, began = run_sampled(BUILD, env)
     if code:

@@ -22,13 +22,10 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from warehouse import (  # noqa: E402
-    catalogue,
-    indicator_runner,
-    model_layer,
-    postcodes,
-    working_days,
-)
+from warehouse.build import indicators as indicator_runner  # noqa: E402
+from warehouse.build import model as model_layer  # noqa: E402
+from warehouse.domain import catalogue  # noqa: E402
+from warehouse.reference import postcodes, working_days  # noqa: E402
 
 
 def peak_rss_mb() -> float:

@@ -14,7 +14,7 @@ Nothing is written. Not a test: figures are printed, never asserted.
                     reports) through Dagster in-process, printing each step's time; Great
                     Expectations is imported by the first step, as in a build
 
-    .venv/bin/python benchmarks/quality_benchmark.py [--warehouse warehouse/warehouse.duckdb]
+    .venv/bin/python benchmarks/quality_benchmark.py [--warehouse data/warehouse.duckdb]
                                                      [--tables episodes header ...]
                                                      [--per-extract] [--incremental] [--dagster]
 """

@@ -31,7 +31,7 @@ class ValidationProcessError(RuntimeError):
 
 def _warm_up() -> None:
     from expectations import runner
-    from pipelines.runtime import tune_garbage_collection
+    from warehouse.runtime import tune_garbage_collection
 
     tune_garbage_collection()
     runner.gx_context()  # import GX now, before the first request

@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets import history, indicators, ingest, keys, model, outputs, quality, report, staging
 from pipelines.resources import build_resources
-from pipelines.runtime import tune_garbage_collection
+from warehouse.runtime import tune_garbage_collection
 from pipelines.schedules import schedules
 from pipelines.sensors import sensors
 from warehouse.config import Settings

@@ -1,7 +1,7 @@
 """Open an HTML file in headless Chromium with networking off; report console errors, failed
 requests and any request that left the file, and save screenshots.
 
-    python scripts/check_page.py warehouse/reports/E08000034/2025-03.html --screenshot out.png
+    python scripts/check_page.py data/reports/E08000034/2025-03.html --screenshot out.png
 
 Drives Debian's /usr/bin/chromium over the Chrome DevTools Protocol (a websocket; the
 `websockets` package comes with dagster-webserver). Install Chromium with

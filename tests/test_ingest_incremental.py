@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers.build import build_ingest_layers
 from tests.helpers.landing_builder import copy_tiny_valid, write_table
-from warehouse.build import layers
+from warehouse.build import staging
 from warehouse.ingest import raw_loader
 
 
@@ -52,7 +52,7 @@ def test_changed_file_reloads_its_extract_and_replaces_its_rows(conn, landing_di
     assert conn.execute("SELECT count(*) FROM staging.episodes").fetchone() == (4,)
     assert conn.execute("SELECT decom FROM staging.episodes WHERE child = '1003'").fetchone() == (
         dt.date(2024, 9, 2),)
-    assert layers.reconcile(conn, "episodes").balanced
+    assert staging.reconcile(conn, "episodes").balanced
 
 
 def test_removed_extract_leaves_the_warehouse(conn, landing_dir):

@@ -10,7 +10,7 @@ from tests.helpers.landing_builder import (
     write_population,
     write_table,
 )
-from warehouse.build import layers
+from warehouse.build import staging
 from warehouse.domain.schema import tables
 
 EPISODE = {"CHILD": "5001", "DECOM": "10/05/2024", "RNE": "S", "LS": "C2", "CIN": "N1",
@@ -30,7 +30,7 @@ def staged(conn, table, columns="*"):
 
 def assert_reconciled(conn):
     for name in tables():
-        r = layers.reconcile(conn, name)
+        r = staging.reconcile(conn, name)
         assert r.balanced, (name, r)
 
 

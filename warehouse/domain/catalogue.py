@@ -1,4 +1,4 @@
-"""The indicator catalogue (warehouse/indicators.yaml) as Python objects.
+"""The indicator catalogue (warehouse/domain/indicators.yaml) as Python objects.
 
 One file drives the indicator runner, marts.indicator_catalogue, table/column comments and the
 report's labels. Loading validates it, so a typo fails loudly rather than producing a silent gap.

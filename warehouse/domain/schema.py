@@ -1,4 +1,4 @@
-"""The SSDA903 table definitions (warehouse/ssda903.yaml) as Python objects."""
+"""The SSDA903 table definitions (warehouse/domain/ssda903.yaml) as Python objects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-{#- Cleaning rules for raw text, one macro per column type of warehouse/ssda903.yaml. -#}
+{#- Cleaning rules for raw text, one macro per column type of warehouse/domain/ssda903.yaml. -#}
 
 {#- Excel turns ids and codes into numbers: "1234.0" -> "1234". -#}
 {% macro clean_id(x) -%}

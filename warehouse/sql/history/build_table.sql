@@ -1,6 +1,6 @@
 {% import 'macros.sql' as m -%}
 {#- One consistent record per natural key per LA across all its extracts, rebuilt from staging.
-    Rendered once per table from warehouse/ssda903.yaml; rules in docs/history_rules.md. -#}
+    Rendered once per table from warehouse/domain/ssda903.yaml; rules in docs/history_rules.md. -#}
 {%- set keys = t.natural_key | map('lower') | join(', ') %}
 {%- set partition = 'la_code, ' ~ keys ~ (', collection_year' if t.annual else '') %}
 {%- set start = t.event_date | lower if t.event_date else None %}

@@ -1,5 +1,5 @@
 {#- marts.indicator_values (the output contract, spec/design.md), marts.indicator_catalogue and
-    marts.indicator_dimensions, from warehouse/indicators.yaml (registered as catalogue_frame and
+    marts.indicator_dimensions, from warehouse/domain/indicators.yaml (registered as catalogue_frame and
     dimensions_frame by warehouse/indicator_runner.py). -#}
 CREATE SCHEMA IF NOT EXISTS marts;
 
@@ -47,7 +47,7 @@ SELECT
 FROM catalogue_frame;
 
 COMMENT ON TABLE marts.indicator_catalogue IS
-    'The indicator catalogue (warehouse/indicators.yaml; spec/indicators.md). The comparator is the '
+    'The indicator catalogue (warehouse/domain/indicators.yaml; spec/indicators.md). The comparator is the '
     'latest national figure the catalogue gives, for context.';
 
 CREATE OR REPLACE TABLE marts.indicator_dimensions AS

@@ -1,5 +1,5 @@
 {#- Types and cleans the raw rows of one 903 table (rendered once per table from
-    warehouse/ssda903.yaml). Only files not staged before are read. -#}
+    warehouse/domain/ssda903.yaml). Only files not staged before are read. -#}
 {% import 'macros.sql' as m -%}
 {% include 'staging/create_table.sql' %}
 
