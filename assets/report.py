@@ -7,7 +7,8 @@ import dagster as dg
 from assets import keys
 from assets.resources import OutputsResource, WarehouseResource
 from warehouse.publish.exports import SMALL_NUMBER_THRESHOLD
-from warehouse.report import highlight
+from warehouse.report.targets import load_settings
+from warehouse.report.writer import write_reports
 
 
 class ReportConfig(dg.Config):
@@ -42,9 +43,9 @@ def highlight_report_pages(
     outputs: OutputsResource,
 ) -> dg.MaterializeResult:
     out_dir = Path(config.report_dir).resolve() if config.report_dir else outputs.reports
-    settings = highlight.load_settings(config.targets_file or None)
+    settings = load_settings(config.targets_file or None)
     with duckdb.get_connection() as conn:
-        pages = highlight.write_reports(
+        pages = write_reports(
             conn,
             out_dir,
             months=config.months,

@@ -18,7 +18,8 @@ import duckdb
 import pytest
 
 from tests.helpers.handmade_marts import LA_A, build_marts
-from warehouse.report import highlight as hr
+from warehouse.report.page import build_page
+from warehouse.report.render import render_page
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = PROJECT / "warehouse" / "reports" / "screenshots"
@@ -56,10 +57,10 @@ def report_file(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("browser")
     with duckdb.connect(str(tmp / "warehouse.duckdb")) as conn:
         build_marts(conn)
-        page = hr.build_page(conn, LA_A, date(2025, 3, 31))
+        page = build_page(conn, LA_A, date(2025, 3, 31))
     path = tmp / "reports" / LA_A / "2025-03.html"
     path.parent.mkdir(parents=True)
-    path.write_text(hr.render_page(page), encoding="utf-8")
+    path.write_text(render_page(page), encoding="utf-8")
     return path
 
 

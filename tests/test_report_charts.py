@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from warehouse.report import charts
-from warehouse.report.highlight import add_months
+from warehouse.report.formatting import add_months
 
 
 def _texts(svg: str) -> list[tuple[str, str, str, str]]:

@@ -13,7 +13,14 @@ from assets import report as report_asset
 from pipelines.resources import build_resources
 from tests.helpers.handmade_marts import LA_A, LA_B, build_marts
 from warehouse.config import Settings
-from warehouse.report import highlight as hr
+from warehouse.report.formatting import month_end
+from warehouse.report.indicator_view import IndicatorView
+from warehouse.report.narrative import indicator_sentence
+from warehouse.report.page import build_page
+from warehouse.report.page_data import Point
+from warehouse.report.render import render_page
+from warehouse.report.targets import Target, load_settings, rag_status
+from warehouse.report.writer import write_reports
 
 MARCH = date(2025, 3, 31)
 
@@ -29,12 +36,12 @@ def conn(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(conn):
-    return hr.build_page(conn, LA_A, MARCH)
+    return build_page(conn, LA_A, MARCH)
 
 
 @pytest.fixture(scope="module")
 def html(page):
-    return hr.render_page(page)
+    return render_page(page)
 
 
 def _view(page, indicator_id):
@@ -95,18 +102,18 @@ def test_rag_status_against_targets_with_la_override(page):
 
 
 def test_rag_rules():
-    t = hr.Target(target=10, amber=16)
-    assert hr.rag_status(10, "lower_better", t) == "green"
-    assert hr.rag_status(16, "lower_better", t) == "amber"
-    assert hr.rag_status(16.1, "lower_better", t) == "red"
-    up = hr.Target(target=70, amber=65)
-    assert [hr.rag_status(v, "higher_better", up) for v in (70, 65, 64.9)] == [
+    t = Target(target=10, amber=16)
+    assert rag_status(10, "lower_better", t) == "green"
+    assert rag_status(16, "lower_better", t) == "amber"
+    assert rag_status(16.1, "lower_better", t) == "red"
+    up = Target(target=70, amber=65)
+    assert [rag_status(v, "higher_better", up) for v in (70, 65, 64.9)] == [
         "green",
         "amber",
         "red",
     ]
-    assert hr.rag_status(5, "context", t) is None
-    assert hr.rag_status(None, "lower_better", t) is None
+    assert rag_status(5, "context", t) is None
+    assert rag_status(None, "lower_better", t) is None
 
 
 def test_targets_file_validates_and_overrides(tmp_path):
@@ -115,17 +122,17 @@ def test_targets_file_validates_and_overrides(tmp_path):
         "defaults:\n  cla_missing_month_pct: {target: 5, amber: 8}\n"
         "la_overrides:\n  E06000001:\n    cla_missing_month_pct: {target: null}\n"
     )
-    cfg = hr.load_settings(good)
-    assert cfg.targets_for(LA_A)["cla_missing_month_pct"] == hr.Target(5, 8)
+    cfg = load_settings(good)
+    assert cfg.targets_for(LA_A)["cla_missing_month_pct"] == Target(5, 8)
     assert "cla_missing_month_pct" not in cfg.targets_for(LA_B)
     bad = tmp_path / "bad.yaml"
     bad.write_text("defaults:\n  cla_missing_month_pct: {target: 5, amber: 3}\n")
     with pytest.raises(ValueError, match="good side"):
-        hr.load_settings(bad)
+        load_settings(bad)
     unknown = tmp_path / "unknown.yaml"
     unknown.write_text("defaults:\n  no_such_indicator: {target: 5}\n")
     with pytest.raises(ValueError, match="unknown indicator"):
-        hr.load_settings(unknown)
+        load_settings(unknown)
 
 
 def test_improvement_and_current_issues_by_polarity(page, html):
@@ -178,7 +185,7 @@ def test_small_numbers_suppressed_and_said_so(page, html):
 
 
 def test_unsuppressed_version_is_labelled(conn):
-    text = hr.render_page(hr.build_page(conn, LA_A, MARCH, suppress=False, with_charts=False))
+    text = render_page(build_page(conn, LA_A, MARCH, suppress=False, with_charts=False))
     assert "NOT suppressed" in text
     assert "Went missing (month): 2.0% (2 of 100)" in text
 
@@ -199,7 +206,7 @@ def test_page_is_self_contained(html):
 
 def test_pages_written_per_la_and_month(conn, tmp_path):
     out = tmp_path / "reports"
-    written = hr.write_reports(conn, out, months=2)
+    written = write_reports(conn, out, months=2)
     assert sorted(p.relative_to(out).as_posix() for p in written) == [
         f"{LA_B}/2025-01.html",  # LA_B has no February
         f"{LA_B}/2025-03.html",
@@ -215,9 +222,9 @@ def test_pages_written_together_equal_pages_built_alone(conn, tmp_path):
     """write_reports fetches every page's data in one query: each page as build_page makes it."""
     out = tmp_path / "reports"
     stamp = re.compile(r"generated \d\d \w+ \d{4} \d\d:\d\d UTC")
-    for path in hr.write_reports(conn, out, months=3):
+    for path in write_reports(conn, out, months=3):
         la, month = path.parent.name, date.fromisoformat(path.stem + "-01")
-        alone = hr.render_page(hr.build_page(conn, la, hr.month_end(month.year, month.month)))
+        alone = render_page(build_page(conn, la, month_end(month.year, month.month)))
         assert stamp.sub("", path.read_text()) == stamp.sub("", alone)
 
 
@@ -243,15 +250,15 @@ def test_small_changes_do_not_fill_the_summary(page):
     assert dq.direction == "unchanged" and dq.rag == "red"
     assert "down 0.1 points" in dq.narrative
     ind = dq.ind
-    view = hr.IndicatorView(
+    view = IndicatorView(
         ind,
         MARCH,
-        hr.Point(MARCH, 10, 1000, 1.0, False),
-        hr.Point(date(2025, 2, 28), 10, 1001, 10 / 1001 * 100, False),
+        Point(MARCH, 10, 1000, 1.0, False),
+        Point(date(2025, 2, 28), 10, 1001, 10 / 1001 * 100, False),
         "the end of February 2025",
         [],
     )
-    assert hr._narrative(view) == (
+    assert indicator_sentence(view) == (
         "Data quality: children in care with no usable postcode: 1.0% (10 of 1,000) at 31 March "
         "2025, little changed from 1.0% at the end of February 2025."
     )
