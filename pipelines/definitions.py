@@ -4,10 +4,10 @@ import dagster as dg
 
 from assets import history, indicators, ingest, keys, model, outputs, quality, report, staging
 from pipelines.resources import build_resources
-from warehouse.runtime import tune_garbage_collection
 from pipelines.schedules import schedules
 from pipelines.sensors import sensors
 from warehouse.config import Settings
+from warehouse.runtime import tune_garbage_collection
 
 # One module per layer; each exposes its assets and checks at module level.
 LAYER_MODULES = [ingest, staging, history, model, indicators, quality, outputs, report]

@@ -39,3 +39,12 @@ def conn(warehouse_path):
     connection = duckdb.connect(str(warehouse_path))
     yield connection
     connection.close()
+
+
+SLOW_KINDS = ("validator", "end_to_end", "browser", "sample")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
+            item.add_marker(pytest.mark.slow)

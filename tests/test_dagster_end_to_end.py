@@ -13,6 +13,8 @@ import pytest
 from tests.helpers.landing_builder import copy_tiny_valid, write_population, write_table
 from warehouse.domain.schema import tables
 
+pytestmark = pytest.mark.end_to_end
+
 PROJECT = Path(__file__).resolve().parents[1]
 
 

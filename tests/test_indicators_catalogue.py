@@ -48,11 +48,10 @@ def test_all_ids_for_every_la_and_period(conn):
     assert n == 41
 
 
-def test_dagster_assets_materialise(warehouse_path):
+def test_dagster_assets_materialise(warehouse_path, resources):
     import duckdb
 
     from assets import indicators, model
-    from assets.resources import WarehouseResource
 
     with duckdb.connect(str(warehouse_path)) as conn:
         start(conn)
@@ -62,7 +61,7 @@ def test_dagster_assets_materialise(warehouse_path):
     assets = [a for a in dg.load_assets_from_modules([model, indicators])]
     result = dg.materialize(
         assets,
-        resources={"duckdb": WarehouseResource(database=str(warehouse_path))},
+        resources=resources,
         selection=dg.AssetSelection.all() - dg.AssetSelection.keys(["reference", "postcodes"]),
     )
     assert result.success

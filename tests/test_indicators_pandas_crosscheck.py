@@ -1,5 +1,6 @@
-"""The SQL indicators against the independent pandas implementation (tests/pandas_reference.py)
-on a seeded random multi-LA, multi-child history: zero differences for every LA and month end.
+"""The SQL indicators against the independent pandas implementation
+(tests/helpers/pandas_reference.py) on a seeded random multi-LA, multi-child history: zero
+differences for every LA and month end.
 
 The random histories exercise short breaks, temporary absences with returns, same-carer changes,
 re-entries, blank / unknown / Northern Irish postcodes, 29 February births and starts."""
@@ -8,6 +9,7 @@ import datetime as dt
 import random
 
 import pandas as pd
+import pytest
 
 from tests.helpers import pandas_reference
 from tests.helpers.build import build_from_history, build_ingest_layers
@@ -103,6 +105,7 @@ def test_sql_matches_pandas_reference_on_random_histories(conn):
     assert reference.query("indicator_id == 'cla_over_20_miles_pct'")["numerator"].sum() > 0
 
 
+@pytest.mark.sample
 def test_sql_matches_pandas_reference_on_the_bundled_sample(conn):
     """The whole bundled sample (the generator's Kirklees-sized council, 2015/16 to 2025/26 with
     monthly extracts) through ingestion (warehouse.layers) and the indicator layer, with the real

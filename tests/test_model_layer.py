@@ -86,6 +86,7 @@ def test_working_days_exclude_bank_holidays(conn):
                     ("2024-04-02", True), ("2024-05-06", False), ("2025-12-26", False)]
 
 
+@pytest.mark.sample
 def test_postcode_directory_loaded_once_per_package_version(conn):
     first = postcodes.load_postcodes(conn)
     assert first["rebuilt"] and first["rows"] > 2_700_000

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from assets import quality
+from assets import keys, quality
 from expectations.error_report import CSV_NAME, HTML_NAME, write_error_report
 from pipelines.resources import build_resources
 from tests.helpers.frames import frame_from_records
@@ -93,7 +93,7 @@ def resources(warehouse_path, tmp_path):
 
 def stub_staging_assets():
     """Stand-ins for assets/staging.py: the tables already exist in the tmp DuckDB."""
-    return [dg.AssetSpec(quality.staging_key(t)) for t in quality.TABLES]
+    return [dg.AssetSpec(keys.staging(t)) for t in quality.TABLES]
 
 
 def test_checks_are_declared_per_table_and_severity():
@@ -113,18 +113,18 @@ def _by_expectation(evaluation) -> dict:
 def test_checks_and_dq_results(warehouse_path, tmp_path, restricted):
     with duckdb.connect(str(warehouse_path)) as conn:
         load_staging(conn, _episodes_with_faults())
-    keys = [*quality.check_keys_for("episodes"), *quality.check_keys_for("header")]
+    checks = [*quality.check_keys_for("episodes"), *quality.check_keys_for("header")]
     result = dg.materialize(
         [*stub_staging_assets(), quality.dq_results_and_reports, quality.staging_quality],
         resources=resources(warehouse_path, tmp_path),
-        selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY)
-        | dg.AssetSelection.checks(*keys),
+        selection=dg.AssetSelection.keys(keys.DQ_RESULTS, keys.DQ_REPORTS)
+        | dg.AssetSelection.checks(*checks),
     )
     assert result.success
     evaluations = {
         (e.asset_key.path[-1], e.check_name): e for e in result.get_asset_check_evaluations()
     }
-    assert set(evaluations) == {(k.asset_key.path[-1], k.name) for k in keys}
+    assert set(evaluations) == {(k.asset_key.path[-1], k.name) for k in checks}
     recording = evaluations[("episodes", "recording_rules")]
     assert recording.passed is False
     assert recording.severity == dg.AssetCheckSeverity.WARN
@@ -188,7 +188,7 @@ def test_checks_and_dq_results(warehouse_path, tmp_path, restricted):
     rerun = dg.materialize(
         [*stub_staging_assets(), quality.dq_results_and_reports],
         resources=resources(warehouse_path, tmp_path),
-        selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY),
+        selection=dg.AssetSelection.keys(keys.DQ_RESULTS, keys.DQ_REPORTS),
     )
     assert rerun.success
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
@@ -214,7 +214,7 @@ def test_structural_failure_blocks_downstream(warehouse_path, tmp_path, restrict
     def downstream():
         ran.append(True)
 
-    others = [a for a in stub_staging_assets() if a.key != quality.staging_key("episodes")]
+    others = [a for a in stub_staging_assets() if a.key != keys.staging("episodes")]
     result = dg.materialize(
         [staging_episodes, *others, downstream, quality.staging_quality],
         resources=resources(warehouse_path, tmp_path),
@@ -242,7 +242,7 @@ def test_missing_staging_tables_are_skipped(warehouse_path, tmp_path, restricted
     result = dg.materialize(
         [*stub_staging_assets(), quality.dq_results_and_reports],
         resources=resources(warehouse_path, tmp_path),
-        selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY),
+        selection=dg.AssetSelection.keys(keys.DQ_RESULTS, keys.DQ_REPORTS),
     )
     assert result.success
     with duckdb.connect(str(warehouse_path), read_only=True) as conn:
@@ -257,7 +257,7 @@ def test_csv_cells_cannot_start_a_formula(tmp_path):
     df = frame_from_records("episodes", records, LA, MARCH)
     results = {"episodes": validate_table("episodes", df)}
     files = write_error_report(
-        LA, MARCH, results, {"episodes": df}, root=tmp_path / "r", export_dir=tmp_path / "exports"
+        LA, MARCH, results, {"episodes": df}, root=tmp_path / "r", published=[tmp_path / "exports"]
     )
     rows = pd.read_csv(files.csv, dtype=str)
     assert rows.loc[rows["rule"] == "place_valid", "value"].tolist() == ["'=HYPERLINK(1)"]
@@ -270,7 +270,7 @@ def _dq_assets(warehouse_path, tmp_path):
     result = dg.materialize(
         [*stub_staging_assets(), quality.dq_results_and_reports],
         resources=resources(warehouse_path, tmp_path),
-        selection=dg.AssetSelection.keys(quality.DQ_RESULTS_KEY, quality.DQ_REPORTS_KEY),
+        selection=dg.AssetSelection.keys(keys.DQ_RESULTS, keys.DQ_REPORTS),
     )
     assert result.success
     return {
@@ -489,8 +489,9 @@ def test_validation_process_reports_failures_by_type_and_restarts(warehouse_path
     assert "no_such_table" not in str(failure.value)  # the type only, never the message
     assert child.alive  # a failed request leaves the child serving
 
-    child._proc.kill()
-    child._proc.wait()
+    for process in list(child._pool._processes.values()):  # the pool's one worker
+        process.kill()
+        process.join()
     with pytest.raises(validation_process.ValidationProcessError, match="has ended"):
         child.validate("header", chunk, inputs)
     again = validation_process.shared()  # a new child for the next caller
@@ -498,10 +499,9 @@ def test_validation_process_reports_failures_by_type_and_restarts(warehouse_path
     pd.testing.assert_frame_equal(again.validate("header", chunk, inputs)["dq_rows"],
                                   expected["dq_rows"])  # fmt: skip
 
-    # a request cut short (its rows are not Arrow) would leave the pipes out of step
+    # a request that fails inside the worker (its rows are not Arrow) leaves it serving
     with pytest.raises(validation_process.ValidationProcessError, match="AttributeError"):
         again.validate("header", chunk, refresh.ChunkInputs(rows=pd.DataFrame()))
-    third = validation_process.shared()
-    assert third is not again
-    pd.testing.assert_frame_equal(third.validate("header", chunk, inputs)["dq_rows"],
+    assert validation_process.shared() is again
+    pd.testing.assert_frame_equal(again.validate("header", chunk, inputs)["dq_rows"],
                                   expected["dq_rows"])  # fmt: skip

@@ -1,8 +1,8 @@
 """The highlight report in a real browser: headless Chromium with networking off.
 
 The fixture installs Debian's `chromium` with scripts/ensure_chromium.sh when /usr/bin/chromium
-is missing (apt-get, needs root). Screenshots are kept in warehouse/reports/screenshots/ (git
-ignored) so a person can look at them after the run.
+is missing (apt-get, needs root). Screenshots are kept in the test's temporary folder (pytest
+prints nothing about them; `--basetemp` puts them where a person can look after the run).
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from tests.helpers.handmade_marts import LA_A, build_marts
 from warehouse.report.page import build_page
 from warehouse.report.render import render_page
 
+pytestmark = pytest.mark.browser
+
 PROJECT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = PROJECT / "warehouse" / "reports" / "screenshots"
 
 
 def _load_check_page():
@@ -65,12 +66,13 @@ def report_file(tmp_path_factory) -> Path:
 
 
 def test_report_loads_cleanly_offline(chromium, report_file):
+    screenshots = report_file.parents[2] / "screenshots"
     check_page = _load_check_page()
     result = check_page.check_page(
         report_file,
-        SCREENSHOTS / "report_top.png",
-        full_page=SCREENSHOTS / "report_full.png",
-        print_screenshot=SCREENSHOTS / "report_print.png",
+        screenshots / "report_top.png",
+        full_page=screenshots / "report_full.png",
+        print_screenshot=screenshots / "report_print.png",
         chromium=chromium,
     )
     assert result.title.startswith("Children in care: highlight report, E08000034")

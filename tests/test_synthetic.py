@@ -163,6 +163,7 @@ def test_children_in_care_at_31_march_2025():
     assert 550 <= len(in_care) <= 750
 
 
+@pytest.mark.sample
 def test_committed_sample_is_the_default_output(tmp_path):
     """`make sample` (csc-synth generate --out sample/landing) reproduces the committed files."""
     generate(tmp_path)

@@ -1,9 +1,9 @@
 """The analyst layer: friendly views over the marts and a description on every table and column.
 
 Descriptions come from warehouse/sql/analyst/descriptions.yaml, the indicator catalogue
-(warehouse/domain/indicators.yaml) and the 903 schema (warehouse/domain/ssda903.yaml); see that YAML's header
-for the order of preference. They are applied to whatever tables exist when this runs, and a
-comment already set by the asset that built a table is kept.
+(warehouse/domain/indicators.yaml) and the 903 schema (warehouse/domain/ssda903.yaml); see that
+YAML's header for the order of preference. They are applied to whatever tables exist when this
+runs, and a comment already set by the asset that built a table is kept.
 """
 
 from __future__ import annotations
