@@ -13,8 +13,9 @@ import dagster as dg
 from assets import keys
 from assets.resources import OutputsResource, WarehouseResource
 from expectations.check_totals import Totals, expectation_totals, results_summary
+from expectations.fingerprints import EXTRA_INPUTS
 from expectations.pending_reports import write_pending_reports
-from expectations.refresh import EXTRA_INPUTS, refresh_table
+from expectations.refresh import refresh_table
 from expectations.suites import TABLES, Expectation, load_suite
 
 # ---- asset checks ------------------------------------------------------------------------------

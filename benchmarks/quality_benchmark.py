@@ -1,7 +1,7 @@
 """Data-quality benchmark: run the Great Expectations suites over a warehouse's staging tables.
 
 Opens the DuckDB file read-only and validates every extract of every staging table as the build
-does (expectations/refresh.validate_extracts: many extracts per Great Expectations run),
+does (expectations/chunks.validate_extracts: many extracts per Great Expectations run),
 printing per table the extracts and rows validated, wall time and the process's peak memory.
 Nothing is written. Not a test: figures are printed, never asserted.
 
@@ -42,20 +42,21 @@ def _per_extract(conn, table):
     import pyarrow as pa
 
     from expectations import sqlfiles
-    from expectations.refresh import ExtractValidation, _exists, _extract_frame, _known_postcodes
-    from expectations.runner import ValidationContext, validate_table
+    from expectations.chunks import ExtractValidation, directory_postcodes, extract_frame
+    from expectations.results import ValidationContext
+    from expectations.runner import validate_table
 
-    if not _exists(conn, "staging", table):
+    if not sqlfiles.table_exists(conn, "staging", table):
         return
     extracts = conn.execute(sqlfiles.render("extracts.sql", table=table)).df()
     for la_code, day in zip(extracts["la_code"], extracts["extract_date"], strict=True):
-        frame = _extract_frame(conn, table, la_code, day)
-        header = _extract_frame(conn, "header", la_code, day) if table == "episodes" else None
+        frame = extract_frame(conn, table, la_code, day)
+        header = extract_frame(conn, "header", la_code, day) if table == "episodes" else None
         known = None
         if table == "episodes":
             conn.register("dq_stale", extracts[extracts["la_code"].eq(la_code)
                                                & extracts["extract_date"].eq(day)])  # fmt: skip
-            known = _known_postcodes(conn, pa.Table.from_pandas(frame, preserve_index=False))
+            known = directory_postcodes(conn, pa.Table.from_pandas(frame, preserve_index=False))
             conn.unregister("dq_stale")
         ctx = ValidationContext(known_postcodes=known, header=header)
         yield ExtractValidation(table, la_code, day, len(frame), validate_table(table, frame, ctx))
@@ -64,7 +65,7 @@ def _per_extract(conn, table):
 def validate_all(warehouse: str, tables, per_extract: bool) -> None:
     import duckdb
 
-    from expectations.refresh import validate_staging
+    from expectations.chunks import validate_staging
 
     print(
         f"{'table':<16}{'extracts':>9}{'rows':>10}{'failed':>8}{'seconds':>9}{'rows/s':>9}"
@@ -180,7 +181,7 @@ def main() -> None:
         return
 
     started = time.perf_counter()
-    from expectations.runner import gx_context
+    from expectations.gx_engine import gx_context
     from expectations.suites import TABLES
 
     gx_context()  # import GX and build the context once, timed separately

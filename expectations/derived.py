@@ -24,7 +24,7 @@ import pandas as pd
 from expectations.suites import code_list
 
 if TYPE_CHECKING:
-    from expectations.runner import ValidationContext
+    from expectations.results import ValidationContext
 
 RuleFn = Callable[..., "pd.Series | None"]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from expectations.runner import ExpectationResult, collection_year_of
+from expectations.results import ExpectationResult, collection_year_of
 from expectations.suites import load_suite
 from warehouse.config import check_restricted_dir
 from warehouse.domain import catalogue, schema

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from expectations import sqlfiles
+from expectations.chunks import read_frame
 from expectations.error_report import CSV_NAME, HTML_NAME, write_error_report
-from expectations.refresh import read_frame
-from expectations.runner import ExpectationResult
+from expectations.results import ExpectationResult
 from expectations.suites import TABLES, load_suite
 
 

@@ -3,7 +3,7 @@
 Validation is pure Python (GX, pandas). On a thread it competes with the rest of the step for the
 GIL; in a worker process it runs on the other core. The worker imports GX as soon as it starts,
 while the parent does other work (the ingest step starts it). It is the standard library's process
-pool with one worker: requests and replies (refresh.read_chunk's Arrow tables, chunk_results'
+pool with one worker: requests and replies (chunks.read_chunk's Arrow tables, chunk_results'
 frames) are pickled by the pool, and a worker that dies breaks the pool, which is then replaced.
 
 A failure comes back as the exception's type only: messages may quote values. The caller's
@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 
-from expectations.refresh import ChunkInputs
+from expectations.chunks import ChunkInputs
 
 
 class ValidationProcessError(RuntimeError):
@@ -30,18 +30,18 @@ class ValidationProcessError(RuntimeError):
 
 
 def _warm_up() -> None:
-    from expectations import runner
+    from expectations import gx_engine
     from warehouse.runtime import tune_garbage_collection
 
     tune_garbage_collection()
-    runner.gx_context()  # import GX now, before the first request
+    gx_engine.gx_context()  # import GX now, before the first request
 
 
 def _validate(table: str, chunk: pd.DataFrame, inputs: ChunkInputs) -> dict[str, pd.DataFrame]:
-    from expectations import refresh
+    from expectations import chunks
 
     try:
-        return refresh.chunk_results(table, chunk, inputs)
+        return chunks.chunk_results(table, chunk, inputs)
     except Exception as exc:
         # the type only: a message may quote values, and it crosses into the parent's logs
         raise ValidationProcessError(f"{type(exc).__name__} in the validation process") from None
@@ -71,7 +71,7 @@ class ValidationWorker:
 
     def submit(self, table: str, chunk: pd.DataFrame, inputs: ChunkInputs
                ) -> Future[dict[str, pd.DataFrame]]:  # fmt: skip
-        """refresh.chunk_results(table, chunk, inputs), computed in the worker (refresh.Submit).
+        """chunks.chunk_results(table, chunk, inputs), computed in the worker (refresh.Submit).
         A worker that has died fails the Future with ValidationProcessError."""
         result: Future = Future()
 

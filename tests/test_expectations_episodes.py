@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from expectations.runner import ValidationContext, validate_table
+from expectations.results import ValidationContext
+from expectations.runner import validate_table
 from tests.helpers.frames import frame_from_records
 
 POSTCODES = {"LS17 8JH", "LS12 2RH", "LS1 3XH", "BD8 8AR"}

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from expectations.runner import ValidationContext, validate_table
+from expectations.results import ValidationContext
+from expectations.runner import validate_table
 from tests.helpers.frames import frame_from_records
 
 CLEAN = {

@@ -435,7 +435,7 @@ def test_prevalidation_stores_what_the_checks_then_reuse(warehouse_path, tmp_pat
 def test_prevalidation_that_fails_is_left_to_the_checks(warehouse_path, monkeypatch, stage):
     from concurrent.futures import Future
 
-    from expectations import refresh
+    from expectations import chunks, refresh
 
     original = refresh.begin_validation
 
@@ -449,7 +449,7 @@ def test_prevalidation_that_fails_is_left_to_the_checks(warehouse_path, monkeypa
         if table == "episodes":
             done.set_exception(ValueError("child 1001 broke it"))
         else:
-            done.set_result(refresh.chunk_results(table, chunk, inputs))
+            done.set_result(chunks.chunk_results(table, chunk, inputs))
         return done
 
     if stage == "read":
@@ -469,15 +469,15 @@ def test_prevalidation_that_fails_is_left_to_the_checks(warehouse_path, monkeypa
 
 
 def test_validation_process_reports_failures_by_type_and_restarts(warehouse_path):
-    from expectations import refresh
+    from expectations import chunks
     from expectations import worker as validation_process
 
     with duckdb.connect(str(warehouse_path)) as conn:
         load_staging(conn, _episodes_with_faults())
         chunk = conn.execute("SELECT DISTINCT la_code, extract_date, 1 AS n_rows "
                              "FROM staging.header").df()  # fmt: skip
-        inputs = refresh.read_chunk(conn, "header", chunk)
-    expected = refresh.chunk_results("header", chunk, inputs)
+        inputs = chunks.read_chunk(conn, "header", chunk)
+    expected = chunks.chunk_results("header", chunk, inputs)
     child = validation_process.shared()
     got = child.validate("header", chunk, inputs)
     for name, frame in expected.items():
@@ -501,7 +501,7 @@ def test_validation_process_reports_failures_by_type_and_restarts(warehouse_path
 
     # a request that fails inside the worker (its rows are not Arrow) leaves it serving
     with pytest.raises(validation_process.ValidationProcessError, match="AttributeError"):
-        again.validate("header", chunk, refresh.ChunkInputs(rows=pd.DataFrame()))
+        again.validate("header", chunk, chunks.ChunkInputs(rows=pd.DataFrame()))
     assert validation_process.shared() is again
     pd.testing.assert_frame_equal(again.validate("header", chunk, inputs)["dq_rows"],
                                   expected["dq_rows"])  # fmt: skip

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from expectations.runner import ValidationContext, validate_table
+from expectations.results import ValidationContext
+from expectations.runner import validate_table
 from tests.helpers.frames import staging_frames
 
 pytestmark = pytest.mark.validator
