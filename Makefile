@@ -34,7 +34,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 test-slow: $(VENV)/.installed
 	$(BIN)/python -m pytest -m slow
