@@ -41,10 +41,37 @@ def conn(warehouse_path):
     connection.close()
 
 
-SLOW_KINDS = ("validator", "end_to_end", "browser", "sample")
+SLOW_KINDS = ("validator", "end_to_end", "browser", "sample", "faults")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def corpus_template_dir(tmp_path_factory) -> Path:
+    """Where the fault corpus keeps its once-per-session postcode warehouse."""
+    return tmp_path_factory.mktemp("corpus_template")
+
+
+@pytest.fixture(scope="session")
+def clean_reference(corpus_template_dir, tmp_path_factory) -> set:
+    """The control council's figures from a clean build of the fault corpus landing."""
+    from tests.helpers import fault_corpus
+
+    root = tmp_path_factory.mktemp("corpus_clean")
+    fault_corpus.make_landing(root / "landing")
+    settings = Settings.under(root / "data", landing_dir=root / "landing")
+    result = fault_corpus.build(settings, corpus_template_dir)
+    assert result.success
+    return fault_corpus.council_values(settings, fault_corpus.CONTROL)
+
+
+@pytest.fixture
+def corpus(tmp_path, settings, corpus_template_dir):
+    """A fault-corpus landing: returns the faulty council's extract folder to plant a fault in."""
+    from tests.helpers import fault_corpus
+
+    return fault_corpus.make_landing(settings.landing_dir)

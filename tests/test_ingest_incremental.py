@@ -20,7 +20,7 @@ def test_second_run_reads_nothing_and_changes_nothing(conn, landing_dir, monkeyp
     build_ingest_layers(conn, landing_dir)
     before = loaded_at(conn)
     parsed = []
-    monkeypatch.setattr(raw_loader, "_parse_file", lambda *a: parsed.append(a) or None)
+    monkeypatch.setattr(raw_loader, "parse_file", lambda *a: parsed.append(a) or None)
     report = build_ingest_layers(conn, landing_dir)["ingest"]
     assert (report.extracts_unchanged, report.extracts_loaded, parsed) == (1, 0, [])
     assert loaded_at(conn) == before

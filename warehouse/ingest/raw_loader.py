@@ -10,21 +10,18 @@ extracts carry on.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 from warehouse import sqlfiles
 from warehouse.domain.schema import tables
-from warehouse.ingest import csv_reader, landing
-from warehouse.ingest.recognition import recognise
+from warehouse.ingest import landing
+from warehouse.ingest.parse_files import ParsedFile, parse_file, sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -47,104 +44,8 @@ class IngestReport:
     rows_loaded: dict[str, int] = field(default_factory=dict)  # table -> rows loaded this run
 
 
-@dataclass
-class _ParsedFile:
-    file: landing.LandingFile
-    sha256: str
-    table_name: str | None
-    status: str  # loaded | empty | ignored
-    message: str | None
-    encoding: str | None = None
-    arrow: pa.Table | None = None
-
-    @property
-    def file_id(self) -> str:
-        return hashlib.sha1(f"{self.file.relative_path}\0{self.sha256}".encode()).hexdigest()[:16]
-
-
 def create_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     sqlfiles.run(conn, "raw/create_raw.sql", tables=list(tables().values()))
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _source_columns(n: int, file_id: str, extract: landing.Extract,
-                    source_file: str) -> dict[str, pa.Array]:  # fmt: skip
-    """Where each row came from; row numbers as a spreadsheet shows them (header = row 1)."""
-    return {
-        "file_id": pa.repeat(pa.scalar(file_id, pa.string()), n),
-        "la_code": pa.repeat(pa.scalar(extract.la_code, pa.string()), n),
-        "extract_date": pa.repeat(pa.scalar(extract.extract_date, pa.date32()), n),
-        "source_file": pa.repeat(pa.scalar(source_file, pa.string()), n),
-        "row_number": pa.array(np.arange(2, n + 2, dtype=np.int32)),
-    }
-
-
-def _first_positions(header: list[str]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for i, name in enumerate(header):
-        positions.setdefault(name, i)  # a repeated header name: the first one counts
-    return positions
-
-
-def _to_arrow(parsed: csv_reader.CsvText, table, extract: landing.Extract, file_id: str,
-              source_file: str) -> pa.Table:
-    positions = _first_positions(parsed.header)
-    extra_positions = [(n, i) for n, i in positions.items() if n and n not in table.columns]
-    columns = _source_columns(len(parsed.rows), file_id, extract, source_file)
-    for column in table.columns:
-        i = positions[column]
-        columns[column] = pa.array([row[i] for row in parsed.rows], pa.string())
-    extras = []
-    for index, row in enumerate(parsed.rows):
-        values = {name: row[i] for name, i in extra_positions if row[i].strip()}
-        if index in parsed.overflow:
-            values["_overflow"] = parsed.overflow[index]
-        extras.append(json.dumps(values) if values else None)
-    columns["extra_columns"] = pa.array(extras, pa.string())
-    return pa.table(columns)
-
-
-def _columns_to_arrow(parsed: csv_reader.CsvColumns, table, extract: landing.Extract,
-                      file_id: str, source_file: str) -> pa.Table:  # fmt: skip
-    """The same table as `_to_arrow`, for a regular file without extra columns."""
-    positions = _first_positions(parsed.header)
-    columns = _source_columns(parsed.columns.num_rows, file_id, extract, source_file)
-    for column in table.columns:
-        columns[column] = parsed.columns.column(positions[column])
-    columns["extra_columns"] = pa.nulls(parsed.columns.num_rows, pa.string())
-    return pa.table(columns)
-
-
-def _parse_file(file: landing.LandingFile, extract: landing.Extract) -> _ParsedFile:
-    data = file.path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    if not data.strip():
-        return _ParsedFile(file, sha, None, "empty", f"{file.relative_path}: empty file, ignored")
-    # Arrow's reader for regular files; the row-by-row reader for anything irregular.
-    parsed = csv_reader.parse_regular(data) or csv_reader.parse(data)
-    if not any(parsed.header):
-        message = f"{file.relative_path}: no header row, ignored"
-        return _ParsedFile(file, sha, None, "empty", message)
-    recognition = recognise(parsed.header)
-    if recognition.table is None:
-        message = recognition.describe_failure(file.relative_path)
-        status = "failed" if recognition.resembles else "ignored"
-        return _ParsedFile(file, sha, None, status, message, parsed.encoding)
-    table = recognition.table
-    result = _ParsedFile(file, sha, table.name, "loaded", None, parsed.encoding)
-    if isinstance(parsed, csv_reader.CsvColumns) and not recognition.extra:
-        result.arrow = _columns_to_arrow(parsed, table, extract, result.file_id,
-                                         file.relative_path)  # fmt: skip
-    else:  # extra columns are kept as JSON, built row by row
-        if isinstance(parsed, csv_reader.CsvColumns):
-            parsed = csv_reader.parse(data)
-        result.arrow = _to_arrow(parsed, table, extract, result.file_id, file.relative_path)
-    if recognition.extra:
-        result.message = f"extra columns kept in raw only: {', '.join(recognition.extra)}"
-    return result
 
 
 def _known_files(conn) -> dict[str, tuple]:
@@ -162,7 +63,7 @@ def _unchanged(extract: landing.Extract, known: dict[str, tuple]) -> bool:
         return False
     for f in extract.files:
         _, sha, size, mtime, *_ = known[f.relative_path]
-        if (size, mtime) != (f.size, f.mtime_ns) and _sha256(f.path) != sha:
+        if (size, mtime) != (f.size, f.mtime_ns) and sha256_of(f.path) != sha:
             return False
     return True
 
@@ -199,7 +100,7 @@ _FILES_SCHEMA = pa.schema([
 ])  # fmt: skip
 
 
-def _file_row(p: _ParsedFile, key: tuple[str, dt.date]) -> dict:
+def _file_row(p: ParsedFile, key: tuple[str, dt.date]) -> dict:
     return {
         "file_id": p.file_id, "la_code": key[0], "extract_date": key[1],
         "path": p.file.relative_path, "table_name": p.table_name, "sha256": p.sha256,
@@ -209,10 +110,10 @@ def _file_row(p: _ParsedFile, key: tuple[str, dt.date]) -> dict:
     }  # fmt: skip
 
 
-def _parse_extract(extract: landing.Extract, report: IngestReport) -> list[_ParsedFile] | None:
+def _parse_extract(extract: landing.Extract, report: IngestReport) -> list[ParsedFile] | None:
     """Parse an extract's files; None (with the failure recorded in the report) when a file
     that looks like a 903 table cannot be used, so the extract's previous load stays."""
-    parsed = [_parse_file(f, extract) for f in extract.files]
+    parsed = [parse_file(f, extract) for f in extract.files]
     for p in parsed:
         if p.status in ("empty", "ignored"):
             report.warnings.append(p.message)
@@ -228,7 +129,7 @@ def _parse_extract(extract: landing.Extract, report: IngestReport) -> list[_Pars
 
 @dataclass
 class _ParsedBatch:
-    good: list[tuple[landing.Extract, bool, list[_ParsedFile]]]
+    good: list[tuple[landing.Extract, bool, list[ParsedFile]]]
     failed: list[tuple[landing.Extract, ExtractFailure]]
     warnings: list[str]
 
