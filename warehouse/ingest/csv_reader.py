@@ -194,9 +194,11 @@ def _last_line(body: bytes) -> bytes:
 
 def _check_lengths(table: pa.Table) -> None:
     """The csv module's limit on one value, held on Arrow's reader too (row 1 = the header)."""
-    too_long = [pc.index(pc.greater(pc.utf8_length(column), FIELD_LIMIT), True).as_py()
-                for column in table.columns
-                if pc.max(pc.utf8_length(column)).as_py() > FIELD_LIMIT]  # fmt: skip
+    too_long = []
+    for column in table.columns:
+        lengths = pc.utf8_length(column)
+        if pc.max(lengths).as_py() > FIELD_LIMIT:
+            too_long.append(pc.index(pc.greater(lengths, FIELD_LIMIT), True).as_py())
     if too_long:
         raise CsvError(min(too_long) + 1, _TOO_LONG)
 
@@ -226,12 +228,14 @@ def parse_regular(data: bytes) -> CsvColumns | None:
     if table.num_rows == 0 or table.num_columns > _MAX_FAST_COLUMNS:
         return None
     # Arrow reads a quote left open to the end of the file as a last value holding the rest of
-    # the file: a line break in that value, or a quote on the last line, sends the file to
-    # `parse`, which tells an open quote from a closed one.
-    last = table.column(table.num_columns - 1)[-1].as_py()
-    if "\n" in last or "\r" in last or b'"' in _last_line(body):
+    # the file: a line break in that value, or a quote the last line leaves open, sends the file
+    # to `parse`, which tells an open quote from a closed one however many lines a record spans.
+    last, last_line = table.column(table.num_columns - 1)[-1].as_py(), _last_line(body)
+    if ("\n" in last or "\r" in last
+            or b'"' in last_line and _quote_open_at_end(last_line.decode("utf-8", "replace"))):
         return None
-    _check_lengths(table)
+    if len(body) > FIELD_LIMIT:  # a smaller file holds no value that long
+        _check_lengths(table)
     header = [normalise_column_name(column[0].as_py()) for column in table.columns]
     if not any(header):
         return None

@@ -139,7 +139,8 @@ def parse_file(file: landing.LandingFile, extract: landing.Extract) -> ParsedFil
             except csv_reader.CsvError as error:
                 return _failed(file, sha, f", {error}", parsed.encoding)
         result.arrow = _to_arrow(parsed, table, extract, result.file_id, file.relative_path)
-    run_together = _rows_run_together(result.arrow, table)
+    # only a quote can run rows together
+    run_together = _rows_run_together(result.arrow, table) if b'"' in data else None
     if run_together is not None:
         return _failed(file, sha, f", row {run_together[0]}, column {run_together[1]}: values "
                        "of several rows read as one (a quote that opens here closes only on a "

@@ -6,5 +6,5 @@ SELECT
     file_id,
     count(*) FILTER (WHERE is_blank) AS blank_rows,
     count(*) FILTER (WHERE is_rejected AND NOT is_blank) AS unusable_rows
-FROM ({{ m.cleaned_rows(t, "parsed_rows") }})
+FROM ({{ m.cleaned_rows(t, "parsed_rows", typed_columns=t.key) }})
 GROUP BY file_id
