@@ -82,9 +82,11 @@ def inject(out_dir: str | Path, kinds, seed: int = 0) -> list[Injection]:
 
 def _applies(kind: str, path: Path, planned: list[str]) -> bool:
     """Whether `kind` can show in this file (row kinds need rows and the right columns)."""
-    if kind == "bom":
-        return "cp1252" not in planned  # a BOM on a Windows-1252 file would be a third fault
-    if kind in ("extra_columns", "renamed_files", "whitespace", "cp1252"):
+    # A BOM on a Windows-1252 file would be a third fault: whichever is planned first (KINDS
+    # order) keeps the other off the file.
+    if kind in ("bom", "cp1252"):
+        return ({"bom", "cp1252"} - {kind}).isdisjoint(planned)
+    if kind in ("extra_columns", "renamed_files", "whitespace"):
         return True
     lines = path.read_text(encoding="utf-8").split("\n")
     if len([x for x in lines[1:] if x]) == 0:

@@ -57,8 +57,8 @@ def corpus_template_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def clean_reference(corpus_template_dir, tmp_path_factory) -> set:
-    """The control council's figures from a clean build of the fault corpus landing."""
+def clean_corpus_values(corpus_template_dir, tmp_path_factory) -> dict[str, set]:
+    """Each council's figures (la_code -> set) from a clean build of the fault corpus landing."""
     from tests.helpers import fault_corpus
 
     root = tmp_path_factory.mktemp("corpus_clean")
@@ -66,7 +66,16 @@ def clean_reference(corpus_template_dir, tmp_path_factory) -> set:
     settings = Settings.under(root / "data", landing_dir=root / "landing")
     result = fault_corpus.build(settings, corpus_template_dir)
     assert result.success
-    return fault_corpus.council_values(settings, fault_corpus.CONTROL)
+    return {la: fault_corpus.council_values(settings, la)
+            for la in (fault_corpus.FAULTY, fault_corpus.CONTROL)}
+
+
+@pytest.fixture(scope="session")
+def clean_reference(clean_corpus_values) -> set:
+    """The control council's figures from a clean build of the fault corpus landing."""
+    from tests.helpers import fault_corpus
+
+    return clean_corpus_values[fault_corpus.CONTROL]
 
 
 @pytest.fixture

@@ -73,3 +73,9 @@ def test_whole_sample_extract_reads_the_same():
     assert len(files) >= 8
     for path in files:
         _same_as_row_reader(path.read_bytes())
+
+
+def test_a_file_quoting_every_value_stays_on_the_fast_path():
+    # some case-management exports quote every value: closed quotes on the last line are fine
+    fast = _same_as_row_reader(b'"CHILD","SEX"\r\n"1001","1"\r\n"1002","2"\r\n')
+    assert _rows(fast) == [["1001", "1"], ["1002", "2"]]

@@ -227,6 +227,16 @@ def test_dirt_kind_does_what_it_says(dirty, kind):
                 assert all(x != x.upper() for x in changed)
 
 
+def test_bom_is_never_planned_on_a_windows_1252_file(small, tmp_path):
+    # A BOM on a Windows-1252 file is a third fault (the warehouse reads it: see
+    # tests/test_ingest_faults_reading.py), not what either kind says.
+    for seed in range(8):
+        out = tmp_path / str(seed)
+        shutil.copytree(small, out)
+        kinds = Counter(r.file for r in inject(out, ["bom", "cp1252"], seed=seed))
+        assert [f for f, n in kinds.items() if n > 1] == [], seed
+
+
 def test_dirt_through_generate_is_recorded(tmp_path):
     result = generate(tmp_path, **{**SMALL, "dirt": ("bom", "float_ids", "empty_file")})
     manifest = json.loads((tmp_path / "dirt_manifest.json").read_text())

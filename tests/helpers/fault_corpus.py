@@ -111,3 +111,14 @@ def assert_no_leak(result: Build, raw_values: list[str]) -> None:
 def assert_control_unharmed(settings: Settings, reference: set[tuple]) -> None:
     """The control council's figures equal a clean build's."""
     assert council_values(settings, CONTROL) == reference
+
+
+def load_raw(settings: Settings, template_dir: Path) -> None:
+    """An earlier load of the landing as it stands (raw only), so that a test can plant a fault
+    in an extract already loaded and show that its previous load stays."""
+    from warehouse.ingest import raw_loader
+
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(_postcodes_template(str(template_dir)), settings.warehouse_path)
+    with duckdb.connect(str(settings.warehouse_path)) as conn:
+        assert not raw_loader.ingest_landing(conn, settings.landing_dir).failures

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from warehouse.ingest import csv_reader, landing
 from warehouse.ingest.recognition import recognise
@@ -83,13 +84,41 @@ def _columns_to_arrow(parsed: csv_reader.CsvColumns, table, extract: landing.Ext
     return pa.table(columns)
 
 
+def _rows_run_together(arrow: pa.Table, table) -> tuple[int, str] | None:
+    """(row number, column) of the first 903 value holding line breaks and commas: rows read as
+    one value, behind a quote that closed only on a later row. No 903 value holds either."""
+    found = []
+    for column in table.columns:
+        values = arrow.column(column)
+        hit = pc.and_(pc.match_substring_regex(values, "[\r\n]"), pc.match_substring(values, ","))
+        if pc.any(hit).as_py():
+            found.append((pc.index(hit, True).as_py(), column))
+    if not found:
+        return None
+    index, column = min(found)
+    return arrow.column("row_number")[index].as_py(), column
+
+
+def _failed(file: landing.LandingFile, sha: str, message: str, encoding=None) -> ParsedFile:
+    return ParsedFile(file, sha, None, "failed", f"{file.relative_path}{message}", encoding)
+
+
 def parse_file(file: landing.LandingFile, extract: landing.Extract) -> ParsedFile:
-    data = file.path.read_bytes()
+    """A file that cannot be read, or read as CSV, is 'failed' with a message naming it (and the
+    row): its extract fails, and no other."""
+    try:
+        data = file.path.read_bytes()
+    except OSError as error:  # its text names the absolute path: the relative one is enough
+        return _failed(file, "", f": cannot be read ({type(error).__name__}: "
+                                 f"{error.strerror or 'no reason given'})")
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         return ParsedFile(file, sha, None, "empty", f"{file.relative_path}: empty file, ignored")
     # Arrow's reader for regular files; the row-by-row reader for anything irregular.
-    parsed = csv_reader.parse_regular(data) or csv_reader.parse(data)
+    try:
+        parsed = csv_reader.parse_regular(data) or csv_reader.parse(data)
+    except csv_reader.CsvError as error:
+        return _failed(file, sha, f", {error}")
     if not any(parsed.header):
         message = f"{file.relative_path}: no header row, ignored"
         return ParsedFile(file, sha, None, "empty", message)
@@ -105,8 +134,17 @@ def parse_file(file: landing.LandingFile, extract: landing.Extract) -> ParsedFil
                                          file.relative_path)  # fmt: skip
     else:  # extra columns are kept as JSON, built row by row
         if isinstance(parsed, csv_reader.CsvColumns):
-            parsed = csv_reader.parse(data)
+            try:
+                parsed = csv_reader.parse(data)
+            except csv_reader.CsvError as error:
+                return _failed(file, sha, f", {error}", parsed.encoding)
         result.arrow = _to_arrow(parsed, table, extract, result.file_id, file.relative_path)
+    # only a quote can run rows together
+    run_together = _rows_run_together(result.arrow, table) if b'"' in data else None
+    if run_together is not None:
+        return _failed(file, sha, f", row {run_together[0]}, column {run_together[1]}: values "
+                       "of several rows read as one (a quote that opens here closes only on a "
+                       "later row)", parsed.encoding)
     if recognition.extra:
         result.message = f"extra columns kept in raw only: {', '.join(recognition.extra)}"
     return result

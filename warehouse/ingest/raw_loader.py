@@ -2,9 +2,10 @@
 
 An extract folder is loaded (or reloaded) as a whole, in one transaction, when any of its files
 is new or changed; unchanged files are recognised by size and modification time, then by
-checksum, and are not parsed again. A file missing required columns fails its own extract: the
-extract's previous load, if any, is kept, the failure is recorded in raw.extracts, and other
-extracts carry on.
+checksum, and are not parsed again. A file that cannot be read, or read as CSV, or lacks required
+columns, and an extract without a usable Header and Episodes (warehouse.ingest.completeness),
+fail their own extract: its previous load, if any, is kept, the failure is recorded in
+raw.extracts, and other extracts carry on.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pyarrow as pa
 
 from warehouse import sqlfiles
 from warehouse.domain.schema import tables
-from warehouse.ingest import landing
+from warehouse.ingest import completeness, landing
 from warehouse.ingest.parse_files import ParsedFile, parse_file, sha256_of
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,12 @@ def _unchanged(extract: landing.Extract, known: dict[str, tuple]) -> bool:
         return False
     for f in extract.files:
         _, sha, size, mtime, *_ = known[f.relative_path]
-        if (size, mtime) != (f.size, f.mtime_ns) and sha256_of(f.path) != sha:
-            return False
+        if (size, mtime) != (f.size, f.mtime_ns):
+            try:
+                if sha256_of(f.path) != sha:
+                    return False
+            except OSError:  # unreadable now: parsing it again fails the extract, naming it
+                return False
     return True
 
 
@@ -110,10 +115,19 @@ def _file_row(p: ParsedFile, key: tuple[str, dt.date]) -> dict:
     }  # fmt: skip
 
 
+def _parse_safely(file: landing.LandingFile, extract: landing.Extract) -> ParsedFile:
+    try:
+        return parse_file(file, extract)
+    except Exception as error:  # one file's surprise fails its own extract, not the landing's
+        # the error's text may quote the file: its type only
+        return ParsedFile(file, "", None, "failed",
+                          f"{file.relative_path}: could not be read ({type(error).__name__})")
+
+
 def _parse_extract(extract: landing.Extract, report: IngestReport) -> list[ParsedFile] | None:
     """Parse an extract's files; None (with the failure recorded in the report) when a file
-    that looks like a 903 table cannot be used, so the extract's previous load stays."""
-    parsed = [parse_file(f, extract) for f in extract.files]
+    that looks like a 903 table cannot be read or used, so the extract's previous load stays."""
+    parsed = [_parse_safely(f, extract) for f in extract.files]
     for p in parsed:
         if p.status in ("empty", "ignored"):
             report.warnings.append(p.message)
@@ -138,12 +152,17 @@ def _parse_batch(batch: list[tuple[landing.Extract, bool]]) -> _ParsedBatch:
     """Parse a batch of extracts without touching the warehouse (runs beside the inserts)."""
     notes = IngestReport()
     result = _ParsedBatch([], [], notes.warnings)
-    for extract, reload in batch:
-        parsed = _parse_extract(extract, notes)
-        if parsed is None:
-            result.failed.append((extract, notes.failures[-1]))
+    parsed = [(extract, reload, _parse_extract(extract, notes)) for extract, reload in batch]
+    failures = iter(notes.failures)
+    counts = completeness.row_counts([p for *_, files in parsed for p in files or []])
+    for extract, reload, files in parsed:
+        if files is None:
+            result.failed.append((extract, next(failures)))
+        elif (problem := completeness.problem(extract, files, counts)) is not None:
+            failure = ExtractFailure(extract.la_code, extract.extract_date, problem)
+            result.failed.append((extract, failure))
         else:
-            result.good.append((extract, reload, parsed))
+            result.good.append((extract, reload, files))
     return result
 
 

@@ -76,3 +76,27 @@ CASE WHEN {{ parse_date(x) }} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' TH
 {% macro collection_year_start(d) -%}
 make_date({{ collection_year(d) }} - 1, 4, 1)
 {%- endmacro %}
+
+{#- A 903 table's rows from `source` typed and cleaned, each with is_blank and is_rejected: the
+    rule that sends a row to staging.rejected_rows (a blank row, or a key column that cannot be
+    read). Staging applies it to raw; ingest applies it to an extract's parsed core tables to judge
+    them usable before the extract's previous load is replaced (raw/row_usability.sql).
+    `typed_columns` limits the typed copies to those the caller reads (the rule needs the keys). -#}
+{% macro cleaned_rows(t, source, typed_columns=none) -%}
+WITH typed AS (
+    SELECT
+        file_id, la_code, extract_date, source_file, row_number,
+        -- the collection year holds the 31 March that ends it: 2025 for 2024/25
+        {{ collection_year('extract_date') }} AS collection_year,
+{%- for column, column_type in t.columns.items() if typed_columns is none or column in typed_columns %}
+        "{{ column }}" AS "raw_{{ column }}",
+        {{ clean(column_type, '"' ~ column ~ '"') }} AS {{ column | lower }},
+{%- endfor %}
+        ({% for column in t.columns %}coalesce(trim("{{ column }}"), '') = ''{{ " AND " if not loop.last }}{% endfor %}) AS is_blank
+    FROM {{ source }}
+)
+SELECT
+    *,
+    is_blank{% for k in t.key %} OR {{ k | lower }} IS NULL{% endfor %} AS is_rejected
+FROM typed
+{%- endmacro %}

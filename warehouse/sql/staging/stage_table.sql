@@ -12,28 +12,10 @@ WHERE table_name = '{{ t.name }}' AND file_id NOT IN (SELECT file_id FROM raw.fi
 DELETE FROM staging.staged_files
 WHERE table_name = '{{ t.name }}' AND file_id NOT IN (SELECT file_id FROM raw.files);
 
+-- Typed and cleaned, with the rejection rule shared with ingest (macros.sql, cleaned_rows).
 CREATE OR REPLACE TEMP TABLE cleaned_{{ t.name }} AS
-WITH new_rows AS (
-    SELECT *
-    FROM raw.{{ t.name }}
-    WHERE file_id NOT IN (SELECT file_id FROM staging.staged_files)
-),
-typed AS (
-    SELECT
-        file_id, la_code, extract_date, source_file, row_number,
-        -- the collection year holds the 31 March that ends it: 2025 for 2024/25
-        {{ m.collection_year('extract_date') }} AS collection_year,
-{%- for column, column_type in t.columns.items() %}
-        "{{ column }}" AS "raw_{{ column }}",
-        {{ m.clean(column_type, '"' ~ column ~ '"') }} AS {{ column | lower }},
-{%- endfor %}
-        ({% for column in t.columns %}coalesce(trim("{{ column }}"), '') = ''{{ " AND " if not loop.last }}{% endfor %}) AS is_blank
-    FROM new_rows
-)
-SELECT
-    *,
-    is_blank{% for k in t.key %} OR {{ k | lower }} IS NULL{% endfor %} AS is_rejected
-FROM typed;
+{{ m.cleaned_rows(t, "(SELECT * FROM raw." ~ t.name ~ " WHERE file_id NOT IN "
+                     "(SELECT file_id FROM staging.staged_files)) AS new_rows") }};
 
 INSERT INTO staging.rejected_rows
 SELECT
