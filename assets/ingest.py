@@ -9,7 +9,17 @@ from expectations import worker
 from warehouse.domain.schema import tables
 from warehouse.ingest import raw_loader
 from warehouse.ingest.landing import population_file
+from warehouse.ingest.removal import RemovalPolicy
 from warehouse.reference import population
+
+
+class IngestConfig(dg.Config):
+    """Run config of the landing load."""
+
+    allow_removal: bool = False
+    """Remove the extracts whose folders left landing even when that is every extract of a
+    council or more than the set share of all extracts (CSC_ALLOW_REMOVAL does the same for
+    every run). Off, such a load fails and removes nothing: an unmounted share looks like that."""
 
 
 @dg.multi_asset(
@@ -38,18 +48,21 @@ from warehouse.reference import population
             "all_extracts_loaded",
             asset=keys.RAW_EXTRACTS,
             description="Every extract folder in landing loaded; a failed one names its files "
-            "and missing columns.",
+            "and missing columns. Not blocking, so that the other councils' figures are still "
+            "built and published; the build's last check (every_extract_current) fails the run.",
         )
     ],
     pool=keys.WAREHOUSE_POOL,
 )
-def landing_extracts(context: dg.AssetExecutionContext, duckdb: WarehouseResource,
-                     landing: LandingResource):
+def landing_extracts(context: dg.AssetExecutionContext, config: IngestConfig,
+                     duckdb: WarehouseResource, landing: LandingResource):
     # Staging validates each table with Great Expectations in a worker process: started here, it
     # imports GX (about 4 s of Python) on the core the loader leaves idle.
     worker.start()
     with duckdb.get_connection() as conn:
-        report = raw_loader.ingest_landing(conn, landing.root)
+        policy = RemovalPolicy(allow=config.allow_removal or landing.allow_removal,
+                               max_share=landing.max_removal_share)
+        report = raw_loader.ingest_landing(conn, landing.root, policy)
         summary = raw_loader.summarise(conn)
     for message in report.warnings:
         context.log.warning(message)

@@ -29,6 +29,9 @@ class ExportConfig(dg.Config):
     """Blank counts 1 to threshold-1 and values derived from them (default on: files leave the
     warehouse). Turn off only for an export that stays inside the council's secure estate."""
     small_number_threshold: int = export_files.SMALL_NUMBER_THRESHOLD
+    allow_removal: bool = False
+    """Publish an export with no rows over a published one with rows (CSC_ALLOW_REMOVAL does
+    the same for every run). Off, such a run fails and leaves the published exports alone."""
 
 
 @dg.multi_asset(
@@ -60,6 +63,7 @@ def parquet_exports(
             suppress=config.suppress_small_numbers,
             threshold=config.small_number_threshold,
             warehouse=str(duckdb.path),
+            allow_empty=config.allow_removal or outputs.allow_empty,
         )
     if not config.suppress_small_numbers:
         context.log.warning("Small-number suppression is OFF for this export: %s", root)

@@ -6,7 +6,8 @@ import dagster as dg
 
 from assets import keys
 from assets.resources import OutputsResource, WarehouseResource
-from warehouse.publish.exports import SMALL_NUMBER_THRESHOLD
+from warehouse.publish.exports import EXPORTS, SMALL_NUMBER_THRESHOLD
+from warehouse.publish.stale import stale_extracts
 from warehouse.report.targets import load_settings
 from warehouse.report.writer import write_reports
 
@@ -25,6 +26,9 @@ class ReportConfig(dg.Config):
     suppress_small_numbers: bool = True
     """The report is for the board: counts 1-4 are not shown. Off only for internal use."""
     small_number_threshold: int = SMALL_NUMBER_THRESHOLD
+    allow_removal: bool = False
+    """Refresh the report although the warehouse has no page to write while pages are published
+    (CSC_ALLOW_REMOVAL does the same for every run)."""
 
 
 @dg.asset(
@@ -53,6 +57,7 @@ def highlight_report_pages(
             suppress=config.suppress_small_numbers,
             threshold=config.small_number_threshold,
             report_settings=settings,
+            allow_empty=config.allow_removal or outputs.allow_empty,
         )
     if not config.suppress_small_numbers:
         context.log.warning("Small-number suppression is OFF in these report pages")
@@ -64,4 +69,44 @@ def highlight_report_pages(
             "written": dg.MetadataValue.json([str(p.relative_to(out_dir)) for p in pages]),
             "small_number_suppression": config.suppress_small_numbers,
         }
+    )
+
+
+# Every output of a build: the check below waits for them all.
+FINAL_OUTPUTS = [*(keys.export(name) for name in EXPORTS), keys.TABLE_DESCRIPTIONS,
+                 keys.DQ_REPORTS]
+
+
+@dg.asset_check(
+    asset=keys.HIGHLIGHT_REPORT,
+    name="every_extract_current",
+    blocking=True,
+    additional_deps=FINAL_OUTPUTS,
+    pool=keys.WAREHOUSE_POOL,
+    description="Last in the build: every extract in landing loaded, so no council's figures "
+    "rest on an older load. all_extracts_loaded (on raw/extracts) cannot block the build "
+    "without stopping every council's figures; this check runs once the good councils' "
+    "figures, exports and pages are written, and fails the run (`make build` exits non-zero) "
+    "when an extract failed.",
+)
+def every_extract_current(context: dg.AssetCheckExecutionContext,
+                          duckdb: WarehouseResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        stale = stale_extracts(conn)
+    # Messages name LA folders, files and columns: no child-level values.
+    lines = [f"{s.la_code}/{s.extract_date}: {s.message} (figures rest on {s.figures_rest_on})"
+             for s in stale]
+    if stale:
+        context.log.error(
+            f"{len(stale)} extract(s) failed to load; the build fails so that it is seen. The "
+            "exports' manifest.json and the affected councils' report pages say so:\n"
+            + "\n".join(lines)
+        )
+    return dg.AssetCheckResult(
+        passed=not stale,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "stale_extracts": len(stale),
+            "extracts": dg.MetadataValue.md("\n".join(f"- {line}" for line in lines) or "none"),
+        },
     )

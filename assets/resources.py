@@ -11,11 +11,17 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from warehouse.config import check_restricted_dir, check_warehouse_name
+from warehouse.config import (
+    DEFAULT_MAX_REMOVAL_SHARE,
+    check_restricted_dir,
+    check_warehouse_name,
+)
+from warehouse.private import duckdb_files, private_dir, private_files
 
 
 class WarehouseResource(DuckDBResource):
-    """The warehouse's DuckDB file (CSC_WAREHOUSE_PATH)."""
+    """The warehouse's DuckDB file (CSC_WAREHOUSE_PATH): every child's record, so the file and
+    its folder are owner-only."""
 
     @property
     def path(self) -> Path:
@@ -23,9 +29,20 @@ class WarehouseResource(DuckDBResource):
 
     @contextmanager
     def get_connection(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The folder first: DuckDB creates the file, and recreates its WAL at every checkpoint,
+        # with the process umask (0644 as a rule); inside an owner-only folder no other account
+        # can open them, and changing the process-wide umask for a build would make the exports
+        # and the report owner-only too.
+        private_dir(self.path.parent)
+        private_files(*duckdb_files(self.path))  # an older warehouse, a WAL left by a crash
         with DuckDBResource.get_connection(self) as conn:
-            yield conn
+            # dagster_duckdb closes the connection only when the step succeeds: a failed step
+            # would keep the file open (and its traceback alive) in the run's process
+            try:
+                private_files(*duckdb_files(self.path))
+                yield conn
+            finally:
+                conn.close()
 
 
 class LandingResource(dg.ConfigurableResource):
@@ -34,6 +51,11 @@ class LandingResource(dg.ConfigurableResource):
     path: str
     settle_seconds: float = 60.0
     """The sensor counts a folder once its newest file is this old (still being copied before)."""
+    allow_removal: bool = False
+    """Let a load remove every extract of a council, or more than max_removal_share of all
+    extracts, whose folders left landing (CSC_ALLOW_REMOVAL; warehouse/ingest/removal.py)."""
+    max_removal_share: float = DEFAULT_MAX_REMOVAL_SHARE
+    """The share of the warehouse's extracts one load may remove (CSC_MAX_REMOVAL_SHARE)."""
 
     @property
     def root(self) -> Path:
@@ -47,6 +69,8 @@ class OutputsResource(dg.ConfigurableResource):
     export_dir: str
     report_dir: str
     restricted_dir: str
+    allow_empty: bool = False
+    """Let an export or report with nothing in it replace a published one (CSC_ALLOW_REMOVAL)."""
 
     @property
     def exports(self) -> Path:

@@ -1,6 +1,7 @@
 """Every asset materialised through Dagster: in-process, and with the CLI data engineers run."""
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -49,11 +50,16 @@ def test_materialise_every_asset_in_process(small_landing, warehouse_path, setti
         [*defs.assets, *defs.asset_checks],
         resources=defs.resources,
         instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
     )
-    assert result.success
+    # the bad extract fails the run, loudly, but only once everything else is built
+    assert not result.success
     checks = {(e.asset_key.to_user_string(), e.check_name): e.passed
               for e in result.get_asset_check_evaluations()}
-    assert checks[("raw/extracts", "all_extracts_loaded")] is False  # the bad extract, loudly
+    assert checks[("raw/extracts", "all_extracts_loaded")] is False
+    assert checks[("reports/highlight_report", "every_extract_current")] is False
+    [failed_step] = [e.step_key for e in result.all_events if e.is_step_failure]
+    assert failed_step == "reports__highlight_report_every_extract_current"
     assert all(passed for (key, _), passed in checks.items() if key.startswith("staging/"))
     assert sum(1 for key, name in checks if name == "reconciles_with_raw") == len(tables())
     metadata = {
@@ -102,3 +108,32 @@ def test_cli_materialises_everything(small_landing, warehouse_path, settings, tm
         for name in tables():
             conn.execute(f"SELECT count(*) FROM history.{name}").fetchall()
         assert conn.execute("SELECT count(*) FROM staging.reviews").fetchone() == (7,)
+
+
+def test_cli_exits_non_zero_when_an_extract_failed(small_landing, warehouse_path, settings,
+                                                   tmp_path):
+    """`make build` with one council's extract failed: the other council's figures, exports and
+    pages are written, the exports' manifest names the failed extract, and the exit code is
+    not 0 (issue 12, item 14)."""
+    bad = small_landing / "E08000034" / "2025-03-31"
+    bad.mkdir(parents=True)
+    write_table(bad, "episodes", [], columns=tables()["episodes"].column_names[:-1])
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+           "CSC_LANDING_DIR": str(settings.landing_dir), "CSC_DATA_DIR": str(settings.data_dir)}
+    (tmp_path / "dagster_home").mkdir()
+    (tmp_path / "dagster_home" / "dagster.yaml").write_text(
+        (PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    dagster = Path(sys.executable).with_name("dagster")
+    run = subprocess.run(
+        [str(dagster), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
+        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode != 0, output[-3000:]
+    assert "every_extract_current" in output and "RUN_FAILURE" in output
+    assert "E08000034/2025-03-31: E08000034/2025-03-31/episodes.csv" in output
+    manifest = json.loads((settings.export_dir / "manifest.json").read_text())
+    assert [(s["la_code"], s["extract_date"]) for s in manifest["stale_extracts"]] == [
+        ("E08000034", "2025-03-31")]
+    assert (settings.export_dir / "indicator_values" / "la_code=E08000035").is_dir()
+    assert list((settings.report_dir / "E08000035").glob("*.html"))

@@ -9,12 +9,20 @@ destination in the UI, and tests build their own `Settings`.
 |---|---|
 | CSC_LANDING_DIR | the bundled sample, `sample/landing` |
 | CSC_DATA_DIR | `data/` in the project folder (git-ignored) |
-| CSC_WAREHOUSE_PATH | `<data>/warehouse.duckdb` |
+| CSC_WAREHOUSE_PATH | `<data>/warehouse.duckdb` (owner-only: the file 0600, its folder 0700) |
 | CSC_EXPORT_DIR | `<data>/exports` |
 | CSC_REPORT_DIR | `<data>/reports` |
 | CSC_RESTRICTED_DIR | `<data>/restricted` (child-level error lists, owner-only) |
 | CSC_SENSOR_SETTLE_SECONDS | 60: a landing folder counts once its newest file is this old |
+| CSC_ALLOW_REMOVAL | off; `1` lets a build past the removal guard (below) |
+| CSC_MAX_REMOVAL_SHARE | 0.2: the share of all extracts one build may remove |
 | QLACREF_DATA_DIR | unset: the ONS postcode package's own data (the package's variable) |
+
+The removal guard: an empty or half-mounted landing share looks like extracts taken out of
+landing. Unless removal is allowed (CSC_ALLOW_REMOVAL, or the run config `allow_removal` of the
+ingest, export and report assets), a build refuses to remove every extract of a council, or more
+than one extract when they are over CSC_MAX_REMOVAL_SHARE of the warehouse's extracts; and it
+never publishes an empty export or report over a non-empty one.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_LANDING_DIR = PROJECT_DIR / "sample" / "landing"
 DEFAULT_DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_SETTLE_SECONDS = 60.0
+DEFAULT_MAX_REMOVAL_SHARE = 0.2
 
 # Settings field -> environment variable
 ENVIRONMENT = {
@@ -42,6 +51,8 @@ ENVIRONMENT = {
     "report_dir": "CSC_REPORT_DIR",
     "restricted_dir": "CSC_RESTRICTED_DIR",
     "sensor_settle_seconds": "CSC_SENSOR_SETTLE_SECONDS",
+    "allow_removal": "CSC_ALLOW_REMOVAL",
+    "max_removal_share": "CSC_MAX_REMOVAL_SHARE",
     "postcode_data_dir": "QLACREF_DATA_DIR",
 }
 
@@ -68,6 +79,8 @@ class Settings:
     restricted_dir: Path
     sensor_settle_seconds: float = DEFAULT_SETTLE_SECONDS
     postcode_data_dir: str = ""
+    allow_removal: bool = False
+    max_removal_share: float = DEFAULT_MAX_REMOVAL_SHARE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -94,6 +107,8 @@ class Settings:
             sensor_settle_seconds=_seconds(given.get("sensor_settle_seconds",
                                                      DEFAULT_SETTLE_SECONDS)),  # fmt: skip
             postcode_data_dir=str(given.get("postcode_data_dir", "") or ""),
+            allow_removal=_flag(given.get("allow_removal", False)),
+            max_removal_share=_share(given.get("max_removal_share", DEFAULT_MAX_REMOVAL_SHARE)),
         )
         settings.validate()
         return settings
@@ -113,6 +128,31 @@ def _seconds(value) -> float:
     if seconds < 0:
         raise ConfigurationError("CSC_SENSOR_SETTLE_SECONDS cannot be negative")
     return seconds
+
+
+_YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off", ""}
+
+
+def _flag(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in _YES | _NO:
+        raise ConfigurationError(f"CSC_ALLOW_REMOVAL must be 1 or 0 (yes or no), not {value!r}")
+    return text in _YES
+
+
+def _share(value) -> float:
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise ConfigurationError(
+            f"CSC_MAX_REMOVAL_SHARE must be a share between 0 and 1 (0.2 is 20%), not {value!r}"
+        )
+    return share
 
 
 def check_warehouse_name(path: Path) -> Path:

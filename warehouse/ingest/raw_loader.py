@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from warehouse import sqlfiles
 from warehouse.domain.schema import tables
-from warehouse.ingest import completeness, landing
+from warehouse.ingest import completeness, landing, removal
 from warehouse.ingest.parse_files import ParsedFile, parse_file, sha256_of
 
 log = logging.getLogger(__name__)
@@ -214,18 +214,24 @@ def _load_batch(conn, batch: _ParsedBatch, report: IngestReport) -> None:
 LOAD_BATCH_EXTRACTS = 50
 
 
-def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
-    """Bring raw in line with the landing folder; returns counts only (no child-level values)."""
+def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path,
+                   removal_policy: removal.RemovalPolicy | None = None) -> IngestReport:
+    """Bring raw in line with the landing folder; returns counts only (no child-level values).
+
+    Raises removal.RemovalRefused, having changed nothing, when extracts whose folders left
+    landing are more than the policy lets one load remove (see warehouse/ingest/removal.py)."""
     create_raw_schema(conn)
     scan = landing.scan(root)
     report = IngestReport(extracts_seen=len(scan.extracts), warnings=list(scan.ignored))
+    present = {(e.la_code, e.extract_date) for e in scan.extracts}
+    held = conn.execute("SELECT la_code, extract_date FROM raw.extracts").fetchall()
+    removed = [key for key in held if key not in present]
+    removal.check(held, removed, removal_policy or removal.RemovalPolicy(), root)
     known = _known_files(conn)
     seen_before = {(v[4], v[5]) for v in known.values()}
-    present = set()
     to_load: list[tuple[landing.Extract, bool]] = []
     for extract in scan.extracts:
         key = (extract.la_code, extract.extract_date)
-        present.add(key)
         if _unchanged(extract, known):
             report.extracts_unchanged += 1
         else:
@@ -248,9 +254,7 @@ def ingest_landing(conn: duckdb.DuckDBPyConnection, root: Path) -> IngestReport:
                 parsed = pending.result()
                 pending = parser.submit(_parse_batch, following) if following else None
                 _load_batch(conn, parsed, report)
-        # An extract folder taken out of landing leaves the warehouse too.
-        loaded = conn.execute("SELECT la_code, extract_date FROM raw.extracts").fetchall()
-        removed = [key for key in loaded if key not in present]
+        # An extract folder taken out of landing leaves the warehouse too (within the guard).
         if removed:
             _delete_extracts(conn, removed, forget=True)
             report.extracts_removed += len(removed)

@@ -5,7 +5,9 @@ Usable without Dagster (assets/outputs.py wraps it). Layout under the export roo
     indicator_values/la_code=<LA>/year=<YYYY>/part_0.parquet
     indicator_catalogue/indicator_catalogue.parquet
     dq_results/la_code=<LA>/year=<YYYY>/part_0.parquet
-    manifest.json            when, from which warehouse, whether small numbers were suppressed
+    manifest.json            when, from which warehouse, whether small numbers were suppressed,
+                             and the extracts that failed to load (their councils' figures rest
+                             on an older load: warehouse/publish/stale.py)
 
 Only marts tables are exported (aggregates); nothing at child level ever leaves the warehouse.
 
@@ -14,7 +16,8 @@ Publishing: each export is written to a hidden folder beside its target
 complete export or the new complete one, never a half-written folder. On Linux the swap is an
 atomic exchange (renameat2 RENAME_EXCHANGE); elsewhere two renames. The previous version is
 kept as `.<name>.previous` until the next publish, so a reader that listed files just before the
-swap can still open them.
+swap can still open them. An empty export is never swapped in over one with rows unless allowed
+(an emptied warehouse is far likelier an operator's mistake than the truth).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 import shutil
 import sys
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import sqlfiles
+from warehouse.publish.stale import StaleExtract, stale_extracts
 
 SMALL_NUMBER_THRESHOLD = 5  # counts 1-4 are suppressed
 
@@ -83,6 +88,10 @@ def export_query(
     if threshold < 1:
         raise ValueError("small-number threshold must be at least 1")
     return sqlfiles.render(EXPORTS[name].sql, suppress=suppress, threshold=int(threshold))
+
+
+class EmptyExportRefused(RuntimeError):
+    """An export with no rows would replace a published one with rows; nothing was replaced."""
 
 
 def _quote_path(path: Path) -> str:
@@ -149,6 +158,30 @@ def _clear_leftovers(target: Path) -> None:
 # --------------------------------------------------------------------------- exporting
 
 
+def _published_rows(conn: duckdb.DuckDBPyConnection, target: Path) -> int:
+    if not any(target.rglob("*.parquet")):
+        return 0
+    files = _quote_path(target / "**" / "*.parquet")
+    return int(conn.execute(sqlfiles.render("outputs/published_rows.sql", files=files))
+               .fetchall()[0][0])
+
+
+def check_not_emptying(conn: duckdb.DuckDBPyConnection, name: str, root: Path, query: str) -> None:
+    """Raise EmptyExportRefused when the export would have no rows and the published one has."""
+    rows = conn.execute(
+        sqlfiles.render("outputs/count_rows.sql", query=query, flagged=False)
+    ).fetchall()[0][0]
+    target = root / name
+    published = _published_rows(conn, target) if rows == 0 else 0
+    if published:
+        raise EmptyExportRefused(
+            f"Refusing to publish an empty {name} export over the published one ({published:,} "
+            f"rows) in {target}: {EXPORTS[name].source_table} holds no rows. Nothing was "
+            "replaced. If the warehouse was emptied on purpose, run again with "
+            "CSC_ALLOW_REMOVAL=1 (or the run config allow_removal: true of parquet_exports)."
+        )
+
+
 def export_table(
     conn: duckdb.DuckDBPyConnection,
     name: str,
@@ -156,15 +189,18 @@ def export_table(
     *,
     suppress: bool = True,
     threshold: int = SMALL_NUMBER_THRESHOLD,
+    allow_empty: bool = False,
 ) -> ExportResult:
     spec = EXPORTS[name]
     if not _table_exists(conn, spec.source_table):
         raise LookupError(f"{spec.source_table} does not exist: build the marts before exporting")
+    query = export_query(name, suppress=suppress, threshold=threshold)
+    if not allow_empty:
+        check_not_emptying(conn, name, root, query)
     root.mkdir(parents=True, exist_ok=True)
     target = root / name
     _clear_leftovers(target)
     staged = staging_dir(target)
-    query = export_query(name, suppress=suppress, threshold=threshold)
     try:
         if spec.partition_by:
             conn.execute(
@@ -206,13 +242,24 @@ def export_all(
     suppress: bool = True,
     threshold: int = SMALL_NUMBER_THRESHOLD,
     warehouse: str | None = None,
+    allow_empty: bool = False,
 ) -> dict[str, ExportResult]:
-    """Export the marts as Parquet under `root` and (re)write root/manifest.json."""
+    """Export the marts as Parquet under `root` and (re)write root/manifest.json.
+
+    Refuses (EmptyExportRefused) before writing anything when an export would empty a published
+    one, unless `allow_empty`."""
+    if not allow_empty:  # all first: a refusal leaves every export as it was, not just one
+        for name in names:
+            if _table_exists(conn, EXPORTS[name].source_table):
+                query = export_query(name, suppress=suppress, threshold=threshold)
+                check_not_emptying(conn, name, root, query)
     results = {
-        name: export_table(conn, name, root, suppress=suppress, threshold=threshold)
+        name: export_table(conn, name, root, suppress=suppress, threshold=threshold,
+                           allow_empty=allow_empty)
         for name in names
     }
-    write_manifest(root, results, suppress=suppress, threshold=threshold, warehouse=warehouse)
+    write_manifest(root, results, suppress=suppress, threshold=threshold, warehouse=warehouse,
+                   stale=stale_extracts(conn))
     return results
 
 
@@ -223,6 +270,7 @@ def write_manifest(
     suppress: bool,
     threshold: int,
     warehouse: str | None,
+    stale: Sequence[StaleExtract] = (),
 ) -> Path:
     manifest = {
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -243,6 +291,9 @@ def write_manifest(
             }
             for name, r in results.items()
         },
+        # Extracts that failed to load: their councils' figures rest on an older load. The
+        # messages name files and columns, never values.
+        "stale_extracts": [s.as_manifest() for s in stale],
     }
     path = root / "manifest.json"
     tmp = root / f".manifest.json.tmp-{uuid.uuid4().hex[:8]}"

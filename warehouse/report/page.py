@@ -9,18 +9,20 @@ and warehouse/report/targets.yaml (targets, RAG thresholds, caveats):
   comparator, one sentence of narrative, and caveats (small denominators, suppressed figures,
   recording problems that distort it);
 - a summary sorting indicators into "Improvement" and "Current issues" by polarity;
-- the data-quality checks of the LA's latest extract.
+- the data-quality checks of the LA's latest extract;
+- a notice when an extract of the LA failed to load, so the figures rest on an older load.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import duckdb
 
 from warehouse.domain import catalogue
 from warehouse.publish import exports
+from warehouse.publish.stale import StaleExtract
 from warehouse.report import charts
 from warehouse.report.caveats import add_caveats
 from warehouse.report.formatting import add_months, long_date
@@ -55,6 +57,7 @@ class Page:
     dq_extract: date | None
     dq_checks: list[DQCheck]
     generated_at: str
+    stale: list[StaleExtract] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -176,4 +179,5 @@ def build_page(
         dq_extract=page_data.dq_extract,
         dq_checks=page_data.dq_checks,
         generated_at=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
+        stale=page_data.stale,
     )

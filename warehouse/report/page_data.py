@@ -11,6 +11,7 @@ import duckdb
 
 from warehouse import sqlfiles
 from warehouse.publish import exports
+from warehouse.publish.stale import StaleExtract, stale_extracts
 
 
 @dataclass
@@ -40,11 +41,13 @@ PageKey = tuple[str, date]  # (la_code, month end)
 @dataclass
 class PageData:
     """What the warehouse holds for one page: indicator points by indicator, breakdown and month
-    end; the data-quality extract and its checks (extract None: no results up to the month)."""
+    end; the data-quality extract and its checks (extract None: no results up to the month);
+    the LA's failed extracts its current figures would have come from."""
 
     series: dict[str, dict[str, dict[date, Point]]] = field(default_factory=dict)
     dq_extract: date | None = None
     dq_checks: list[DQCheck] = field(default_factory=list)
+    stale: list[StaleExtract] = field(default_factory=list)
 
 
 def fetch_page_data(
@@ -76,4 +79,7 @@ def fetch_page_data(
         page = data[la, page_end]
         page.dq_extract = extract_date
         page.dq_checks.append(DQCheck(*check))
+    stale = [s for s in stale_extracts(conn) if s.affects_latest]
+    for (la, _), page in data.items():
+        page.stale = [s for s in stale if s.la_code == la]
     return data

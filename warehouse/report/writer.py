@@ -1,5 +1,8 @@
 """Writing the report: pages to <report_dir>/<la_code>/<YYYY-MM>.html (report_dir: CSC_REPORT_DIR,
-default `reports` beside the export folder) and an index.html listing every page there."""
+default `reports` beside the export folder) and an index.html listing every page there.
+
+A run with no page to write while pages are published is refused unless allowed: an emptied
+warehouse is far likelier an operator's mistake than the truth."""
 
 from __future__ import annotations
 
@@ -16,6 +19,10 @@ from warehouse.report.page import build_page
 from warehouse.report.page_data import fetch_page_data
 from warehouse.report.render import render_index, render_page
 from warehouse.report.targets import ReportSettings
+
+
+class EmptyReportRefused(RuntimeError):
+    """The warehouse has no page to write while the report folder holds pages."""
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -39,6 +46,7 @@ def write_reports(
     suppress: bool = True,
     threshold: int = exports.SMALL_NUMBER_THRESHOLD,
     report_settings: ReportSettings | None = None,
+    allow_empty: bool = False,
 ) -> list[Path]:
     """Write the latest `months` pages of every LA (or those given) and refresh index.html."""
     rows = conn.execute(sqlfiles.render("outputs/report_months.sql")).fetchall()
@@ -49,6 +57,15 @@ def write_reports(
             if len(wanted[la]) < months:
                 wanted[la].append(pe)
     pages = [(la, d) for la, dates in sorted(wanted.items()) for d in dates]
+    published = _published_pages(out_dir)
+    if not pages and published and not allow_empty:
+        raise EmptyReportRefused(
+            f"Refusing to refresh the report in {out_dir}: the warehouse holds no indicator "
+            f"values{' for ' + ', '.join(la_codes) if la_codes else ''}, while {len(published)} "
+            "page(s) are published. Nothing was written. If the warehouse was emptied on "
+            "purpose, run again with CSC_ALLOW_REMOVAL=1 (or the run config allow_removal: true "
+            "of reports/highlight_report)."
+        )
     data = fetch_page_data(conn, pages, suppress, threshold) if pages else {}
     written = []
     for la, d in pages:
@@ -68,10 +85,14 @@ def write_reports(
     return written
 
 
+def _published_pages(out_dir: Path) -> list[Path]:
+    return sorted(out_dir.glob("*/*.html"), key=lambda p: (p.parent.name, p.stem), reverse=True)
+
+
 def write_index(out_dir: Path) -> Path:
     """index.html listing every page under out_dir (earlier runs' too), by LA code and month,
     descending."""
-    pages = sorted(out_dir.glob("*/*.html"), key=lambda p: (p.parent.name, p.stem), reverse=True)
+    pages = _published_pages(out_dir)
     items = [(p.relative_to(out_dir).as_posix(), p.parent.name, p.stem) for p in pages]
     path = out_dir / "index.html"
     _write_atomically(path, render_index(items))
