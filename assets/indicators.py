@@ -77,7 +77,8 @@ def _family_deps(family: str) -> list[dg.AssetKey]:
     ],
     check_specs=[
         dg.AssetCheckSpec("complete_and_unique", asset=keys.family(family),
-                          description="every LA, period and listed breakdown has exactly one row")
+                          description="every LA, published period (model.coverage) and listed "
+                          "breakdown has exactly one row")
         for family in catalogue.families()
     ],
     can_subset=True,

@@ -70,6 +70,9 @@ MODEL_DESCRIPTIONS = {
     "period_starts": "model.period_starts: periods of care starting in the data, with their first "
     "placement as at the end of the start month.",
     "month_ends": "model.month_ends: each LA's reporting month ends.",
+    "coverage": "model.coverage: per LA and indicator, the coverage start (1 April of the "
+    "earliest collection year held), the first and latest extract, the indicator's look-back and "
+    "the first month end it is published for (why a series starts where it does).",
     "child_month": "model.child_month: every child looked after at each month end, with age band, "
     "sex, ethnicity, legal status, placement, postcodes, distance, placement LA and UASC status.",
 }

@@ -62,6 +62,8 @@ def test_annual_rows_only_at_31_march(annual):
 @pytest.fixture
 def quality(conn):
     start(conn)
+    # the data covers 01/04/2023 on: the 12 months ending 30/04/2024 are covered
+    add(conn, "header", [child("X", "2010-01-01")], extract_date="2024-03-31")
     add(conn, "header", [child(c, "2012-01-01") for c in ("Z1", "Z2", "Z3", "Z4", "Z5", "Z6",
                                                           "Z7")])
     add(conn, "episodes", [

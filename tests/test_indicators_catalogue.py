@@ -43,7 +43,10 @@ def test_all_ids_for_every_la_and_period(conn):
     counts = dict(conn.execute(
         "SELECT la_code, count(DISTINCT indicator_id) FROM marts.indicator_values GROUP BY 1"
     ).fetchall())
-    assert counts == {LA: 41, "E06000063": 34}  # Cumberland's data ends 30/09/2024: no 31 March
+    # the data covers 01/04/2024 on: long-term stability (2 years 6 months back) is not published
+    # yet, nor, with no SWEpisodes, social workers; Cumberland's data ends 30/09/2024: no 31
+    # March (7 annual measures) and no 12-month window covered (10 measures)
+    assert counts == {LA: 39, "E06000063": 23}
     n = conn.execute("SELECT count(*) FROM marts.indicator_catalogue").fetchall()[0][0]
     assert n == 41
 
@@ -71,3 +74,16 @@ def test_dagster_assets_materialise(warehouse_path, resources):
     meta = mats["indicators/children_in_care"].materialization.metadata
     assert meta["latest_cla_count"].value == 1.0
     assert meta["last_period_end"].value == "2025-03-31"
+
+
+def test_every_measure_states_its_look_back():
+    inds = catalogue.indicators().values()
+    # every "12 months ending the month end" measure, and only those, needs its 12 months covered
+    assert {i.indicator_id for i in inds if i.look_back == "12_months"} == {
+        i.indicator_id for i in inds if "_12m" in i.indicator_id}
+    assert catalogue.indicator("cla_long_term_stability_pct").look_back == "30_months"
+    assert catalogue.indicator("cla_sw_3plus_12m_pct").history_from == "sw_episodes"
+    # the rule is written once and published with each definition
+    rule = catalogue.look_backs()["12_months"].rule
+    assert rule and catalogue.indicator("cla_starts_12m").definition.endswith(rule)
+    assert catalogue.indicator("cla_count").definition.endswith("are excluded.")

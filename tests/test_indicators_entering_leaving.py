@@ -9,6 +9,9 @@ from tests.test_indicators_support import add, build, child, episode, row, start
 @pytest.fixture
 def flows(conn):
     start(conn)
+    # an earlier extract: the data covers 01/04/2023 on, so the 12-month measures are published
+    # from 31/03/2024 (tests/test_indicators_coverage.py has a council's first year)
+    add(conn, "header", [child("X", "2010-01-01")], extract_date="2024-03-31")
     add(conn, "header", [
         child("H", "2020-05-05"), child("I", "2010-01-01"), child("J", "2015-06-01"),
         child("K", "2007-01-01"), child("L", "2012-03-01"), child("M", "2013-01-01"),

@@ -72,3 +72,57 @@ def test_review_participation(reviews):
     assert row(reviews, "cla_review_participation_12m_pct", "2024-12-31") == (4, 6, 400 / 6)
     # to 31/03/2025: RA's PN1 (28/03/2024) drops out; PN0 is not a participation code
     assert row(reviews, "cla_review_participation_12m_pct", "2025-03-31") == (3, 5, 60.0)
+
+
+@pytest.fixture
+def reviews_before_data(conn):
+    """The data covers 1 April 2023 onwards (earliest extract 2024-03-31); reviews held before
+    then are not in it."""
+    start(conn)
+    add(conn, "header", [child("X", "2010-01-01")], extract_date="2024-03-31")
+    add(conn, "header", [child(c, "2012-01-01") for c in ("RP", "RS", "RN", "RK")])
+    add(conn, "episodes", [
+        # RP: in care before the data (first episode RNE P): its schedule restarts at its first
+        #     review in the data
+        episode("RP", "2022-06-01", "P", "C2", "U4"),
+        # RS: its start is in the data (RNE S) but before the coverage start: earlier reviews
+        #     (01/03/2023, say) may be missing, so it restarts too
+        episode("RS", "2023-02-01", "S", "C2", "U4"),
+        # RN: in care before the data and no review in it: never judged
+        episode("RN", "2021-01-01", "P", "C2", "U4"),
+        # RK: starts Thu 01/06/2023, after the coverage start: known schedule; 20 working days
+        #     (no bank holiday in June 2023) -> first review due Thu 29/06/2023
+        episode("RK", "2023-06-01", "S", "C2", "U4"),
+    ])
+    add(conn, "reviews", [
+        # RP: 10/05/2023 not judged; next due 10/11 (6 months, not 3: the first review was before
+        #     the data), held 08/11 on time; next due 08/05/2024, held 20/05 late
+        review("RP", "2023-05-10", None), review("RP", "2023-11-08", None),
+        review("RP", "2024-05-20", None), review("RP", "2024-11-01", None),
+        # RS: 15/06/2023 not judged; 01/12 (due 15/12), 30/05/2024 (due 01/06), 25/11 (due 30/11)
+        #     all on time; next due 25/05/2025
+        review("RS", "2023-06-15", None), review("RS", "2023-12-01", None),
+        review("RS", "2024-05-30", None), review("RS", "2024-11-25", None),
+        # RK: 29/06/2023 on its due date; the second due 3 months later, 29/09, held 02/10: late
+        review("RK", "2023-06-29", None), review("RK", "2023-10-02", None),
+    ])
+    build(conn)
+    return conn
+
+
+def test_reviews_of_periods_begun_before_the_data(reviews_before_data):
+    conn = reviews_before_data
+    # 30/04/2023: RP, RS, RN have no review in the data yet: not judged (not counted as late,
+    # as they were when the first review in the data was judged against the period's start)
+    assert row(conn, "cla_reviews_in_timescale_pct", "2023-04-30") == (0, 0, None)
+    # 31/05: RP judged from its review of 10/05, next due 10/11; RK's first not due till 29/06
+    assert row(conn, "cla_reviews_in_timescale_pct", "2023-05-31") == (1, 1, 100.0)
+    # 30/06: RP; RS from its review of 15/06; RK held its first on 29/06
+    assert row(conn, "cla_reviews_in_timescale_pct", "2023-06-30") == (3, 3, 100.0)
+    # 31/10: RK's second review (due 29/09) held late; RP and RS not due again till 10/11, 15/12
+    assert row(conn, "cla_reviews_in_timescale_pct", "2023-10-31") == (2, 3, 200 / 3)
+    # 30/04/2024: RP (next due 08/05), RS (next due 01/06)
+    assert row(conn, "cla_reviews_in_timescale_pct", "2024-04-30") == (2, 3, 200 / 3)
+    # 31/05/2024: RP's review due 08/05 held 20/05, late: out of time for the rest of the period
+    assert row(conn, "cla_reviews_in_timescale_pct", "2024-05-31") == (1, 3, 100 / 3)
+    assert row(conn, "cla_reviews_in_timescale_pct", "2025-03-31") == (1, 3, 100 / 3)  # RS

@@ -3,14 +3,15 @@ moves) and the placement-change data-quality measures that share the same episod
 
 import pytest
 
-from tests.test_indicators_support import add, build, child, episode, row, start, value
+from tests.test_indicators_support import add, build, child, episode, no_rows, row, start, value
 
 
 @pytest.fixture
 def moves(conn):
     start(conn)
-    # an earlier extract makes the data cover April 2023 onwards (leap month end 29/02/2024)
-    add(conn, "header", [child("X", "2010-01-01")], extract_date="2024-03-31")
+    # an earlier extract makes the data cover April 2020 onwards, so that long-term stability
+    # (2 years 6 months back) is published from 31/10/2022 (leap month end 29/02/2024)
+    add(conn, "header", [child("X", "2010-01-01")], extract_date="2021-03-31")
     add(conn, "header", [
         child("N", "2014-01-01"), child("O", "2016-01-01"), child("P", "2012-03-01"),
         child("Q", "2018-05-01"), child("R", "2010-01-01"), child("S", "2008-09-30"),
@@ -75,6 +76,10 @@ def test_long_term_stability(moves):
     # 29/02/2024 (leap month end): 2y6m before is 29/08/2021, so R (01/09/2021) is out; cohort
     # P, Q, S, V. V's placement began 01/03/2022: not yet 2 years -> stable P, Q, S = 3 / 4
     assert row(moves, "cla_long_term_stability_pct", "2024-02-29") == (3, 4, 75.0)
+    # the data covers 01/04/2020 on: first published at 31/10/2022 (2y6m before: 30/04/2020);
+    # cohort S alone (in care since 01/01/2020, same placement), stable
+    assert row(moves, "cla_long_term_stability_pct", "2022-10-31") == (1, 1, 100.0)
+    assert no_rows(moves, "cla_long_term_stability_pct", "2022-09-30")
 
 
 def test_placement_moves_month(moves):
@@ -99,3 +104,60 @@ def test_placement_change_reasons_data_quality(moves):
     assert row(moves, "dq_moves_reason_other_month_pct", "2024-07-31") == (0, 0, None)
     # May: N into T1 and back are temporary; O U4 -> U6 (ALLEG) counts
     assert row(moves, "dq_moves_no_reason_month_pct", "2024-05-31") == (0, 1, 0.0)
+
+
+@pytest.fixture
+def first_year(conn):
+    """A council's first return: the data covers 1 April 2024 on (plus an extract to 30/04/2025).
+    Periods that began before the data open with the episodes still open on 01/04/2024."""
+    start(conn)
+    add(conn, "header", [child(c, "2012-01-01") for c in ("TA", "TB", "TC", "TD")])
+    add(conn, "header", [child("X", "2010-01-01")], extract_date="2025-04-30")
+    add(conn, "episodes", [
+        # TA: in hospital (T1) since 20/03/2024, before the data; from 05/04 in U6: the
+        #     placement it left is not in the data, so whether this is a move is not known
+        episode("TA", "2024-03-20", "P", "C2", "T1", "2024-04-05", "X1", pl=None),
+        episode("TA", "2024-04-05", "P", "C2", "U6", pl="LS1 1AA"),
+        # TB: starts 02/04 in U4; T1 10/04-15/04; then U6 elsewhere: a move (U4 is in the data)
+        episode("TB", "2024-04-02", "S", "C2", "U4", "2024-04-10", "X1"),
+        episode("TB", "2024-04-10", "P", "C2", "T1", "2024-04-15", "X1", pl=None),
+        episode("TB", "2024-04-15", "P", "C2", "U6", pl="LS1 1AA"),
+        # TC: in care before the data in U4; K2 from 20/04: a move (its second placement)
+        episode("TC", "2024-01-01", "P", "C2", "U4", "2024-04-20", "X1", reason="CARPL"),
+        episode("TC", "2024-04-20", "P", "C2", "K2"),
+        # TD: U4 ends on 01/04/2024, the first day of the 12 months ending 31/03/2025; U6 to
+        #     01/06; K2 since
+        episode("TD", "2024-01-01", "S", "C2", "U4", "2024-04-01", "X1", reason="CARPL"),
+        episode("TD", "2024-04-01", "P", "C2", "U6", "2024-06-01", "X1", reason="CARPL"),
+        episode("TD", "2024-06-01", "P", "C2", "K2"),
+    ])
+    build(conn)
+    return conn
+
+
+def test_first_placement_after_a_temporary_absence_begun_before_the_data(first_year):
+    placements = first_year.execute(
+        "SELECT child, placement_seq, first_place, follows_placement_not_in_data, is_move "
+        "FROM model.placements WHERE child IN ('TA', 'TB', 'TC') ORDER BY 1, 2").fetchall()
+    assert placements == [
+        ("TA", 1, "U6", True, False),
+        ("TB", 1, "U4", False, False), ("TB", 2, "U6", False, True),
+        ("TC", 1, "U4", True, False), ("TC", 2, "K2", False, True),
+    ]
+    # April 2024: TB into U6 (the ended episode, T1, has no reason), TC into K2 (CARPL); TD's U6
+    # on 01/04 (CARPL); not TA
+    assert value(first_year, "placement_moves_month", "2024-04-30") == 3
+    assert value(first_year, "placement_moves_month", "2024-04-30",
+                 "reason_place_change=CARPL") == 2
+    assert value(first_year, "placement_moves_month", "2024-04-30",
+                 "reason_place_change=none") == 1
+
+
+def test_placement_ending_on_the_first_day_of_the_window_overlaps_it(first_year):
+    # 31/03/2025, window 01/04/2024-31/03/2025: TD's U4 ended on 01/04 and overlaps it -> U4, U6,
+    # K2: 3 placements. TB (U4, U6), TC (U4, K2), TA (U6) have fewer -> 1 / 4
+    assert row(first_year, "cla_3plus_placements_12m_pct", "2025-03-31") == (1, 4, 25.0)
+    # 30/04/2025, window from 01/05/2024: TD's U4 is out
+    assert row(first_year, "cla_3plus_placements_12m_pct", "2025-04-30") == (0, 4, 0.0)
+    # before 31/03/2025 the 12 months reach before the data: not published
+    assert no_rows(first_year, "cla_3plus_placements_12m_pct", "2025-02-28")

@@ -58,6 +58,15 @@ def row(conn, indicator_id: str, period_end: str, breakdown: str = "all", la_cod
     return rows[0]
 
 
+def no_rows(conn, indicator_id: str, period_end: str, la_code: str = LA) -> bool:
+    """True when the indicator has no row at all (any breakdown) for the LA and month end."""
+    return conn.execute(
+        "SELECT count(*) FROM marts.indicator_values "
+        "WHERE la_code = ? AND indicator_id = ? AND period_end = ?::DATE",
+        [la_code, indicator_id, period_end],
+    ).fetchall()[0][0] == 0
+
+
 def value(conn, indicator_id: str, period_end: str, breakdown: str = "all", la_code: str = LA):
     return row(conn, indicator_id, period_end, breakdown, la_code)[2]
 

@@ -38,7 +38,7 @@ def test_model_order_follows_what_each_model_reads():
         assert reads <= done, (name, reads - done)
         done.add(name)
     assert set(model.MODELS) == {"episodes", "periods_of_care", "placements", "period_starts",
-                                 "month_ends", "child_month"}
+                                 "month_ends", "coverage", "child_month"}
 
 
 def _graph():

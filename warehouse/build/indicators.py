@@ -2,8 +2,9 @@
 
 Each family file warehouse/sql/indicators/<family>.sql is one SELECT producing contract rows
 (la_code, indicator_id, period_end, breakdown, numerator, denominator, value) for the indicators
-the catalogue assigns to it; the runner replaces that family's slice of marts.indicator_values and
-checks it is complete (every LA, period and listed breakdown) and unique."""
+the catalogue assigns to it; the runner replaces that family's slice of marts.indicator_values,
+keeping the month ends model.coverage publishes each indicator for, and checks it is complete
+(every LA, published period and listed breakdown) and unique."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import pandas as pd
 from warehouse import sqlfiles
 from warehouse.build.model import model_macros
 from warehouse.domain import catalogue
+
+WRITE_FAMILY = "indicators/_write_family.sql"
+VALUES_TABLE = "marts.indicator_values"
 
 
 class IncompleteIndicators(RuntimeError):
@@ -67,8 +71,7 @@ def build_family(conn: duckdb.DuckDBPyConnection, family: str, *, check: bool = 
     """Replace the family's rows in marts.indicator_values; return the number of rows written."""
     members = catalogue.families()[family]
     ids = _sql_list(i.indicator_id for i in members)
-    sqlfiles.run(conn, "indicators/_write_family.sql", family_file=f"indicators/{family}.sql",
-                 indicator_ids=ids)
+    sqlfiles.run(conn, WRITE_FAMILY, family_file=f"indicators/{family}.sql", indicator_ids=ids)
     rows = conn.execute(
         f"SELECT count(*) FROM marts.indicator_values WHERE indicator_id IN ({ids})"
     ).fetchall()[0][0]
@@ -118,8 +121,11 @@ def headline(conn: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict[
 
 
 def family_inputs(family: str) -> frozenset[str]:
-    """The `schema.table` names indicators/<family>.sql reads (model macros excluded)."""
-    return frozenset(sqlfiles.tables_read(f"indicators/{family}.sql") - model_macros())
+    """The `schema.table` names a family's build reads: indicators/<family>.sql and what
+    _write_family.sql adds (model.coverage); model macros and the table written excluded."""
+    read = sqlfiles.tables_read(WRITE_FAMILY, family_file=f"indicators/{family}.sql",
+                                indicator_ids="''")
+    return frozenset(read - model_macros() - {VALUES_TABLE})
 
 
 def values_summary(conn: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> dict:

@@ -12,12 +12,28 @@ from graphlib import TopologicalSorter
 import duckdb
 
 from warehouse import sqlfiles
+from warehouse.domain import catalogue
 from warehouse.domain.schema import tables
 
 MODEL_DIR = sqlfiles.SQL_DIR / "model"
 MACROS_FILE = "model/macros.sql"
 _NOT_MODELS = {"macros", "_history_contract"}
 HISTORY_TABLES = list(tables())  # what model/month_ends.sql spans
+
+
+@cache
+def coverage_measures() -> tuple[dict, ...]:
+    """Each indicator's look-back (warehouse/domain/indicators.yaml), for model/coverage.sql."""
+    look_backs = catalogue.look_backs()
+    return tuple(
+        {"indicator_id": i.indicator_id, "frequency": i.frequency, "look_back": i.look_back,
+         "months": look_backs[i.look_back].months, "history_from": i.history_from}
+        for i in catalogue.indicators().values()
+    )
+
+
+def _template_params() -> dict:
+    return {"history_tables": HISTORY_TABLES, "measures": coverage_measures()}
 
 
 @cache
@@ -29,7 +45,7 @@ def model_macros() -> frozenset[str]:
 @cache
 def model_inputs(name: str) -> frozenset[str]:
     """The `schema.table` names model/<name>.sql reads (its macros excluded)."""
-    read = sqlfiles.tables_read(f"model/{name}.sql", history_tables=HISTORY_TABLES)
+    read = sqlfiles.tables_read(f"model/{name}.sql", **_template_params())
     return frozenset(read - model_macros())
 
 
@@ -54,7 +70,7 @@ def build_macros(conn: duckdb.DuckDBPyConnection) -> None:
 def build_model(conn: duckdb.DuckDBPyConnection, name: str) -> int:
     """(Re)build model.<name> and return its row count."""
     build_macros(conn)
-    sqlfiles.run(conn, f"model/{name}.sql", history_tables=HISTORY_TABLES)
+    sqlfiles.run(conn, f"model/{name}.sql", **_template_params())
     return conn.execute(f"SELECT count(*) FROM model.{name}").fetchall()[0][0]
 
 

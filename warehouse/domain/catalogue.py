@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from warehouse.domain.schema import tables
+
 CATALOGUE_FILE = Path(__file__).with_name("indicators.yaml")
 
 UNITS = {"count", "rate_per_10k", "pct", "days"}
@@ -38,6 +40,16 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class LookBack:
+    """The history a month end's value needs: published from the month end `months` calendar
+    months after the coverage start's month (warehouse/sql/model/coverage.sql)."""
+
+    name: str
+    months: int
+    rule: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     indicator_id: str
     name: str
@@ -49,6 +61,8 @@ class Indicator:
     breakdowns: tuple[str, ...]
     definition: str
     source: str
+    look_back: str | None = None
+    history_from: str | None = None
     all_row: bool = True
     comparators: tuple[Comparator, ...] = field(default_factory=tuple)
 
@@ -57,14 +71,22 @@ class Indicator:
         return self.unit != "count"
 
 
-def _load() -> tuple[dict[str, Dimension], dict[str, Indicator]]:
+def _load() -> tuple[dict[str, Dimension], dict[str, Indicator], dict[str, LookBack]]:
     spec = yaml.safe_load(CATALOGUE_FILE.read_text())
     dims = {
         name: Dimension(name=name, label=d["label"], values=tuple(str(v) for v in d["values"]))
         for name, d in spec["dimensions"].items()
     }
+    look_backs = {
+        name: LookBack(name=name, months=int(lb["months"]), rule=" ".join(lb["rule"].split()))
+        for name, lb in spec["look_backs"].items()
+    }
     indicators: dict[str, Indicator] = {}
     for raw in spec["indicators"]:
+        look_back = look_backs.get(raw.get("look_back"))
+        # the look-back's rule is part of the published definition, written once in the catalogue
+        rule = look_back.rule if look_back else ""
+        definition = " ".join(f"{raw['definition']} {rule}".split())
         ind = Indicator(
             indicator_id=raw["indicator_id"],
             name=raw["name"],
@@ -74,8 +96,10 @@ def _load() -> tuple[dict[str, Dimension], dict[str, Indicator]]:
             frequency=raw["frequency"],
             family=raw["family"],
             breakdowns=tuple(raw.get("breakdowns") or ()),
-            definition=" ".join(raw["definition"].split()),
+            definition=definition,
             source=raw["source"],
+            look_back=raw.get("look_back"),
+            history_from=raw.get("history_from"),
             all_row=bool(raw.get("all_row", True)),
             comparators=tuple(
                 Comparator(float(c["value"]), int(c["year"]), " ".join(c["description"].split()))
@@ -94,16 +118,20 @@ def _load() -> tuple[dict[str, Dimension], dict[str, Indicator]]:
         if ind.frequency not in FREQUENCIES:
             problems.append(f"frequency {ind.frequency!r}")
         problems += [f"breakdown {b!r}" for b in ind.breakdowns if b not in dims]
+        if look_back is None:
+            problems.append(f"look_back {ind.look_back!r}")
+        if ind.history_from is not None and ind.history_from not in tables():
+            problems.append(f"history_from {ind.history_from!r}")
         if not ind.all_row and not ind.breakdowns:
             problems.append("no 'all' row and no breakdowns")
         if problems:
             raise ValueError(f"{CATALOGUE_FILE.name}: {ind.indicator_id}: " + ", ".join(problems))
         indicators[ind.indicator_id] = ind
-    return dims, indicators
+    return dims, indicators, look_backs
 
 
 @cache
-def _catalogue() -> tuple[dict[str, Dimension], dict[str, Indicator]]:
+def _catalogue() -> tuple[dict[str, Dimension], dict[str, Indicator], dict[str, LookBack]]:
     return _load()
 
 
@@ -118,6 +146,10 @@ def indicator(indicator_id: str) -> Indicator:
 
 def dimensions() -> dict[str, Dimension]:
     return _catalogue()[0]
+
+
+def look_backs() -> dict[str, LookBack]:
+    return _catalogue()[2]
 
 
 def families() -> dict[str, list[Indicator]]:

@@ -1,5 +1,7 @@
 {#- Expected (la_code, indicator_id, period_end, breakdown) rows missing from
-    marts.indicator_values for the given indicators, plus duplicated keys. -#}
+    marts.indicator_values for the given indicators, plus duplicated keys. A row is expected for
+    every month end (annual: 31 March) from the indicator's first published month end on
+    (model.coverage). -#}
 WITH expected_breakdowns AS (
     SELECT * FROM (VALUES {{ expected_values }}) AS e(indicator_id, frequency, breakdown)
 ),
@@ -9,6 +11,9 @@ expected_rows AS (
     FROM model.month_ends AS m
     JOIN expected_breakdowns AS e
         ON e.frequency = 'monthly' OR (e.frequency = 'annual' AND month(m.period_end) = 3)
+    JOIN model.coverage AS c
+        ON c.la_code = m.la_code AND c.indicator_id = e.indicator_id
+        AND m.period_end >= c.first_period_end
 ),
 
 missing_rows AS (

@@ -17,10 +17,12 @@ waiting_children AS (
 ),
 
 adopted_periods AS (
-    -- periods of care ended by adoption (REC E11, E12)
+    -- periods of care ended by adoption (REC E11, E12) whose start is in the data: for a period
+    -- that began before the data the days from its start are not known
     SELECT p.*
     FROM model.periods_of_care AS p
     WHERE p.end_rec IN ('E11', 'E12')
+      AND p.start_observed
 ),
 
 first_adoptive_episodes AS (

@@ -4,17 +4,32 @@ WITH month_ends AS (
     SELECT la_code, period_end, window_12m_start FROM model.month_ends
 ),
 
-first_review_due AS (
-    -- the first review is due 20 working days after the period of care starts (working days
-    -- exclude weekends and England bank holidays: reference.working_days)
-    SELECT DISTINCT
+period_schedules AS (
+    -- Reviews are in the data from the coverage start. A period's schedule is known from its start
+    -- only when the start is in the data (RNE S) and on or after the coverage start; otherwise the
+    -- reviews before its first review in the data are not, so that review's predecessor (the
+    -- previous review, or the period start) is not known and the schedule restarts from it.
+    SELECT
         p.la_code,
         p.child,
         p.period_seq,
-        due.day AS first_due
+        p.start_date,
+        p.start_observed AND p.start_date >= c.coverage_start AS schedule_known
     FROM model.periods_of_care AS p
-    JOIN reference.working_days AS start_day ON start_day.day = p.start_date
-    JOIN reference.working_days AS due
+    JOIN (SELECT DISTINCT la_code, coverage_start FROM model.month_ends) AS c
+        ON c.la_code = p.la_code
+),
+
+first_review_due AS (
+    -- the first review is due 20 working days after the period of care starts (working days
+    -- exclude weekends and England bank holidays: reference.working_days); not known when the
+    -- schedule restarts from the first review in the data
+    SELECT
+        s.*,
+        CASE WHEN s.schedule_known THEN due.day END AS first_due
+    FROM period_schedules AS s
+    LEFT JOIN reference.working_days AS start_day ON start_day.day = s.start_date
+    LEFT JOIN reference.working_days AS due
         ON due.working_day_number = start_day.working_day_number + 20
         AND due.is_working_day
 ),
@@ -39,19 +54,23 @@ period_reviews AS (
 
 reviews_against_schedule AS (
     -- the second review is due 3 calendar months after the first held; each later one 6 calendar
-    -- months after the previous review held; `on_time_so_far`: this review and all before it
+    -- months after the previous review held. After a restart the first review in the data is not
+    -- judged (due NULL) and each later one is due 6 months after the previous: the child's first
+    -- review was before the data. `on_time_so_far`: this review and all before it
     SELECT
         s.*,
-        bool_and(s.review <= s.due) OVER (
+        bool_and(s.due IS NULL OR s.review <= s.due) OVER (
             PARTITION BY s.la_code, s.child, s.period_seq ORDER BY s.review_number
             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
         ) AS on_time_so_far
     FROM (
         SELECT
             r.*,
+            f.schedule_known,
             CASE
                 WHEN r.review_number = 1 THEN f.first_due
-                WHEN r.review_number = 2 THEN (r.previous_review + INTERVAL 3 MONTH)::DATE
+                WHEN r.review_number = 2 AND f.schedule_known
+                    THEN (r.previous_review + INTERVAL 3 MONTH)::DATE
                 ELSE (r.previous_review + INTERVAL 6 MONTH)::DATE
             END AS due
         FROM period_reviews AS r
@@ -67,6 +86,7 @@ children_reviews AS (
         c.la_code,
         c.period_end,
         c.child,
+        f.schedule_known,
         f.first_due,
         coalesce(r.review_number, 0) AS reviews_held,
         r.review AS last_review,
@@ -81,25 +101,31 @@ children_reviews AS (
         AND r.review <= c.period_end
 ),
 
+children_judged AS (
+    -- judged at d: a known schedule once the first review is due; a restarted one once its first
+    -- review in the data has been held (before then nothing about it is known)
+    SELECT
+        *,
+        CASE
+            WHEN reviews_held = 0 THEN first_due
+            WHEN reviews_held = 1 AND schedule_known THEN (last_review + INTERVAL 3 MONTH)::DATE
+            ELSE (last_review + INTERVAL 6 MONTH)::DATE
+        END AS next_due
+    FROM children_reviews
+    WHERE CASE WHEN schedule_known THEN first_due <= period_end ELSE reviews_held >= 1 END
+),
+
 review_timeliness AS (
-    -- denominator: children looked after at d whose first review is due on or before d;
-    -- numerator: every review due on or before d was held on or before its due date, i.e. all
-    -- reviews held were on time and the next one is not yet due
+    -- denominator: children looked after at d who are judged at d; numerator: every review due
+    -- on or before d was held on or before its due date, i.e. all reviews held were on time and
+    -- the next one is not yet due
     SELECT
         m.la_code,
         m.period_end,
         count(c.child) AS due_by_d,
-        count(c.child) FILTER (
-            WHERE c.all_held_on_time
-              AND CASE
-                  WHEN c.reviews_held = 0 THEN c.first_due
-                  WHEN c.reviews_held = 1 THEN (c.last_review + INTERVAL 3 MONTH)::DATE
-                  ELSE (c.last_review + INTERVAL 6 MONTH)::DATE
-              END > c.period_end
-        ) AS on_time
+        count(c.child) FILTER (WHERE c.all_held_on_time AND c.next_due > c.period_end) AS on_time
     FROM month_ends AS m
-    LEFT JOIN children_reviews AS c
-        ON c.la_code = m.la_code AND c.period_end = m.period_end AND c.first_due <= m.period_end
+    LEFT JOIN children_judged AS c ON c.la_code = m.la_code AND c.period_end = m.period_end
     GROUP BY m.la_code, m.period_end
 ),
 

@@ -1,7 +1,7 @@
--- Social worker changes: cla_sw_3plus_12m_pct (spec/indicators.md). Only month ends covered by
--- SWEpisodes data (model.month_ends.sw_covered) get a value; others carry NULLs.
+-- Social worker changes: cla_sw_3plus_12m_pct (spec/indicators.md). SWEpisodes are in returns
+-- from 2023/24 only: model.coverage publishes it once its 12 months are covered by them.
 WITH month_ends AS (
-    SELECT la_code, period_end, window_12m_start, sw_covered FROM model.month_ends
+    SELECT la_code, period_end, window_12m_start FROM model.month_ends
 ),
 
 social_workers_in_window AS (
@@ -21,21 +21,15 @@ month_totals AS (
     SELECT
         m.la_code,
         m.period_end,
-        m.sw_covered,
         count(s.child) FILTER (WHERE s.social_workers >= 3) AS three_plus,
         count(s.child) AS looked_after
     FROM month_ends AS m
     LEFT JOIN social_workers_in_window AS s
         ON s.la_code = m.la_code AND s.period_end = m.period_end
-    GROUP BY m.la_code, m.period_end, m.sw_covered
+    GROUP BY m.la_code, m.period_end
 )
 
-SELECT
-    la_code,
-    'cla_sw_3plus_12m_pct' AS indicator_id,
-    period_end,
-    'all' AS breakdown,
-    CASE WHEN sw_covered THEN three_plus END AS numerator,
-    CASE WHEN sw_covered THEN looked_after END AS denominator,
-    CASE WHEN sw_covered THEN model.pct(three_plus, looked_after) END AS value
+SELECT la_code, 'cla_sw_3plus_12m_pct' AS indicator_id, period_end, 'all' AS breakdown,
+    three_plus AS numerator, looked_after AS denominator,
+    model.pct(three_plus, looked_after) AS value
 FROM month_totals

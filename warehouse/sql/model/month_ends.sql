@@ -2,6 +2,7 @@
 -- month end from the first month end covered by its data to the latest month end on or before its
 -- latest extract date. An extract covers 1 April of its collection year to its extract date
 -- (docs/CONTRACTS.md), so the data covers months from the window start of the LA's earliest extract.
+-- Which of these month ends each indicator is published for: model.coverage.
 CREATE OR REPLACE TABLE model.month_ends AS
 WITH extract_dates AS (
 {%- for table in history_tables %}
@@ -31,20 +32,6 @@ coverage_windows AS (
     FROM la_coverage
 ),
 
-social_worker_coverage AS (
-    -- SWEpisodes exist only from the 2023/24 return: cla_sw_3plus_12m_pct is computed only from the
-    -- window start of the LA's earliest extract holding SWEpisodes rows
-    SELECT
-        la_code,
-        make_date(
-            year(min(extract_date)) - CASE WHEN month(min(extract_date)) < 4 THEN 1 ELSE 0 END,
-            4,
-            1
-        ) AS sw_coverage_start
-    FROM history.sw_episodes
-    GROUP BY la_code
-),
-
 month_starts AS (
     SELECT c.*, month_start::DATE AS month_start
     FROM coverage_windows AS c,
@@ -60,8 +47,6 @@ SELECT
     (m.month_start - INTERVAL 11 MONTH)::DATE AS window_12m_start,
     m.first_extract_date,
     m.latest_extract_date,
-    m.coverage_start,
-    coalesce(m.month_start >= sw.sw_coverage_start, false) AS sw_covered
+    m.coverage_start
 FROM month_starts AS m
-LEFT JOIN social_worker_coverage AS sw ON sw.la_code = m.la_code
 WHERE last_day(m.month_start) <= m.latest_extract_date;

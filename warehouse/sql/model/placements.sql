@@ -14,6 +14,7 @@ WITH episodes_in_periods AS (
         e.is_temporary,
         e.reason_place_change,
         p.period_seq,
+        p.start_observed AS period_start_observed,
         p.end_date AS period_end_date
     FROM model.episodes AS e
     JOIN model.periods_of_care AS p
@@ -90,6 +91,7 @@ placements_grouped AS (
         arg_min_null(rne, episode_seq) AS start_rne,
         arg_min_null(place, episode_seq) AS first_place,
         arg_min_null(ended_episode_reason, episode_seq) AS ended_episode_reason,
+        any_value(period_start_observed) AS period_start_observed,
         any_value(period_end_date) AS period_end_date,
         count(*) AS episodes
     FROM placement_episodes
@@ -112,8 +114,13 @@ SELECT
     ) AS end_date,
     start_rne,
     first_place,
-    -- placement_moves_month: a new placement with RNE P or B (returns never start one)
-    coalesce(start_rne IN ('P', 'B'), false) AS is_move,
+    -- the first placement of a period that began before the data: the placement before it (the
+    -- one a child on a temporary absence T0-T4 left, say) is not in the data
+    placement_seq = 1 AND NOT period_start_observed AS follows_placement_not_in_data,
+    -- placement_moves_month: a new placement with RNE P or B (returns never start one), unless
+    -- whether it is a move at all is not known
+    coalesce(start_rne IN ('P', 'B'), false)
+        AND NOT (placement_seq = 1 AND NOT period_start_observed) AS is_move,
     ended_episode_reason,
     episodes
 FROM placements_grouped;
