@@ -33,7 +33,7 @@ def _env() -> jinja2.Environment:
 
 def css_string(text: str) -> str:
     """A CSS string literal (for the printed footer's council name)."""
-    return '"' + "".join(c if c.isalnum() or c in " ,.'()&-" else f"\\{ord(c):x} "
+    return '"' + "".join(c if c.isalnum() or c in " ,.:'()&-" else f"\\{ord(c):x} "
                          for c in text) + '"'
 
 
