@@ -7,10 +7,11 @@ from assets import keys
 from assets.resources import LandingResource, WarehouseResource
 from expectations import worker
 from warehouse.domain.schema import tables
+from warehouse.ingest import landing as landing_folder
 from warehouse.ingest import raw_loader
 from warehouse.ingest.landing import population_file
 from warehouse.ingest.removal import RemovalPolicy
-from warehouse.reference import population
+from warehouse.reference import ons_population, population
 
 
 class IngestConfig(dg.Config):
@@ -111,19 +112,24 @@ def landing_extracts(context: dg.AssetExecutionContext, config: IngestConfig,
     kinds={"duckdb"},
     pool=keys.WAREHOUSE_POOL,
     description="reference.population: ONS mid-year population aged 0-17 per LA and year, from "
-    "<landing>/reference/population.csv.",
+    "<landing>/reference/population.csv; a council with extracts but no row there gets the ONS "
+    "estimates vendored in warehouse/reference/dfe.",
 )
 def population_reference(context: dg.AssetExecutionContext, duckdb: WarehouseResource,
                          landing: LandingResource) -> dg.MaterializeResult:
     path = population_file(landing.root)
+    councils = {e.la_code for e in landing_folder.scan(landing.root).extracts}
     if path is None:
-        context.log.warning(
-            "No reference/population.csv in landing: rates per 10,000 will be empty"
-        )
+        context.log.warning("No reference/population.csv in landing: every council's 0-17 "
+                            "population is the ONS default")
     with duckdb.get_connection() as conn:
         loaded, rejected = population.load_population(conn, path)
+        defaulted = ons_population.add_defaults(conn, councils)
         las = population.la_count(conn)
+    for la_code in defaulted:
+        context.log.warning(f"population.csv has no row for {la_code}: its rates per 10,000 use "
+                            "the ONS mid-year estimates (warehouse/reference/dfe)")
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": loaded, "rows_rejected": rejected, "las": las}
+        metadata={"dagster/row_count": loaded, "rows_rejected": rejected, "las": las,
+                  "las_on_ons_default": dg.MetadataValue.json(defaulted)}
     )
-

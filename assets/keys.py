@@ -20,6 +20,7 @@ class Group:
     INDICATORS = "indicators"
     QUALITY = "quality"
     OUTPUTS = "outputs"
+    BENCHMARKS = "benchmarks"
 
 
 def raw(name: str) -> dg.AssetKey:
@@ -55,12 +56,18 @@ POPULATION = reference("population")
 POSTCODES = reference("postcodes")
 LA_UPPER_TIER = reference("la_upper_tier")
 WORKING_DAYS = reference("working_days")
+COUNCILS = reference("councils")
+STATISTICAL_NEIGHBOURS = reference("statistical_neighbours")
+DFE_PUBLISHED = reference("dfe_published")
 INDICATOR_CATALOGUE = dg.AssetKey(["marts", "indicator_catalogue"])
 INDICATOR_VALUES = dg.AssetKey(["marts", "indicator_values"])
 DQ_RESULTS = dg.AssetKey(["marts", "dq_results"])
 DQ_REPORTS = dg.AssetKey(["outputs", "dq_error_reports"])
 INDICATOR_TREND = dg.AssetKey(["marts", "indicator_trend"])
 INDICATOR_LATEST = dg.AssetKey(["marts", "indicator_latest"])
+INDICATOR_COMPARATORS = dg.AssetKey(["marts", "indicator_comparators"])
+INDICATOR_BENCHMARKS = dg.AssetKey(["marts", "indicator_benchmarks"])
+INDICATOR_PARITY = dg.AssetKey(["marts", "indicator_parity"])
 TABLE_DESCRIPTIONS = dg.AssetKey(["analyst", "table_descriptions"])
 HIGHLIGHT_REPORT = dg.AssetKey(["reports", "highlight_report"])
 

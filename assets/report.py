@@ -1,13 +1,16 @@
-"""The monthly highlight report for the board (warehouse/report/ does the work)."""
+"""The monthly highlight report for the board (warehouse/report/ does the work): HTML pages and,
+where Chromium is installed, a PDF beside each."""
 
 from pathlib import Path
 
 import dagster as dg
 
 from assets import keys
-from assets.resources import OutputsResource, WarehouseResource
+from assets.resources import LandingResource, OutputsResource, WarehouseResource
+from expectations.suites import indicators_by_check
 from warehouse.publish.exports import EXPORTS, SMALL_NUMBER_THRESHOLD
 from warehouse.publish.stale import stale_extracts
+from warehouse.report import pdf
 from warehouse.report.targets import load_settings
 from warehouse.report.writer import write_reports
 
@@ -29,22 +32,29 @@ class ReportConfig(dg.Config):
     allow_removal: bool = False
     """Refresh the report although the warehouse has no page to write while pages are published
     (CSC_ALLOW_REMOVAL does the same for every run)."""
+    pdf: bool = True
+    """Print each page to PDF with headless Chromium (skipped, with a warning, without it)."""
+    chromium: str = ""
+    """The Chromium to print with (empty: /usr/bin/chromium or chromium on the PATH)."""
 
 
 @dg.asset(
     key=keys.HIGHLIGHT_REPORT,
-    deps=[keys.INDICATOR_VALUES, keys.INDICATOR_CATALOGUE, keys.DQ_RESULTS],
+    deps=[keys.INDICATOR_VALUES, keys.INDICATOR_CATALOGUE, keys.DQ_RESULTS,
+          keys.INDICATOR_COMPARATORS, keys.COUNCILS],
     group_name=keys.Group.OUTPUTS,
     kinds={"html"},
     pool=keys.WAREHOUSE_POOL,
     description="Monthly highlight report for the board: one self-contained HTML page per LA "
-    "and month, <report_dir>/<la_code>/<YYYY-MM>.html, small numbers suppressed.",
+    "and month, <report_dir>/<la_code>/<YYYY-MM>.html, and its A4 PDF beside it, with the DfE's "
+    "benchmarks and officers' commentary (<landing>/commentary/), small numbers suppressed.",
 )
 def highlight_report_pages(
     context: dg.AssetExecutionContext,
     config: ReportConfig,
     duckdb: WarehouseResource,
     outputs: OutputsResource,
+    landing: LandingResource,
 ) -> dg.MaterializeResult:
     out_dir = Path(config.report_dir).resolve() if config.report_dir else outputs.reports
     settings = load_settings(config.targets_file or None)
@@ -58,7 +68,16 @@ def highlight_report_pages(
             threshold=config.small_number_threshold,
             report_settings=settings,
             allow_empty=config.allow_removal or outputs.allow_empty,
+            landing_dir=landing.root,
+            check_effects=indicators_by_check(),
         )
+    printed = pdf.PdfResult()
+    if config.pdf:
+        chromium = pdf.find_chromium(config.chromium or None)
+        if chromium is None:
+            context.log.warning("No Chromium found: the PDFs are not written (the HTML pages "
+                                "are). Install it with scripts/ensure_chromium.sh.")
+        printed = pdf.write_pdfs(pages, chromium)
     if not config.suppress_small_numbers:
         context.log.warning("Small-number suppression is OFF in these report pages")
     return dg.MaterializeResult(
@@ -68,6 +87,8 @@ def highlight_report_pages(
             "pages": len(pages),
             "written": dg.MetadataValue.json([str(p.relative_to(out_dir)) for p in pages]),
             "small_number_suppression": config.suppress_small_numbers,
+            "pdfs": dg.MetadataValue.json({str(p.relative_to(out_dir)): n
+                                           for p, n in printed.written.items()}),
         }
     )
 

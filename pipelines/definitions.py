@@ -2,7 +2,18 @@
 
 import dagster as dg
 
-from assets import history, indicators, ingest, keys, model, outputs, quality, report, staging
+from assets import (
+    benchmarks,
+    history,
+    indicators,
+    ingest,
+    keys,
+    model,
+    outputs,
+    quality,
+    report,
+    staging,
+)
 from pipelines.resources import build_resources
 from pipelines.schedules import schedules
 from pipelines.sensors import sensors
@@ -10,7 +21,7 @@ from warehouse.config import Settings
 from warehouse.runtime import tune_garbage_collection
 
 # One module per layer; each exposes its assets and checks at module level.
-LAYER_MODULES = [ingest, staging, history, model, indicators, quality, outputs, report]
+LAYER_MODULES = [ingest, staging, history, model, indicators, quality, outputs, benchmarks, report]
 
 all_assets = dg.load_assets_from_modules(LAYER_MODULES)
 all_checks = dg.load_asset_checks_from_modules(LAYER_MODULES)

@@ -84,3 +84,21 @@ def corpus(tmp_path, settings, corpus_template_dir):
     from tests.helpers import fault_corpus
 
     return fault_corpus.make_landing(settings.landing_dir)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Settings:
+    """The bundled sample built end to end through Dagster (once per session): its settings.
+    The report asset prints PDFs when Chromium is installed (the browser tests install it)."""
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+    from warehouse.config import SAMPLE_LANDING_DIR
+
+    root = tmp_path_factory.mktemp("sample_build")
+    settings = Settings.under(root / "data", landing_dir=SAMPLE_LANDING_DIR)
+    defs = build_definitions(settings)
+    result = dg.materialize([*defs.assets, *defs.asset_checks], resources=defs.resources,
+                            instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    return settings

@@ -98,3 +98,47 @@ def test_the_check_catches_a_page_that_fetches(chromium, tmp_path):
     assert any("boom" in e for e in result.console_errors)
     assert len(result.failed_requests) >= 2
     assert "https://cdn.example.org/x.js" in result.external_requests
+
+
+SAMPLE_COMMENTARY = """The service held steady this month; the summary above shows where.
+
+## Entering and leaving care
+Entrants were in line with the forecast; two sibling groups came in together.
+
+## Stability
+Three placement moves were planned step-downs from residential to foster care. The long-term
+stability figure reflects the older cohort reaching 2.5 years in care.
+
+## Health
+Dental checks are recovering after the local practice reopened its list.
+
+## Care leavers
+Suitable accommodation: two young people are in emergency accommodation while the new
+supported lodgings scheme starts.
+"""
+
+
+def test_sample_board_paper_prints_to_six_pages_offline(chromium, sample_build, tmp_path):
+    """The sample's latest month: the HTML loads nothing and its PDF (made by the report asset
+    during the build) is A4 and at most 6 pages, also with a page of officers' commentary."""
+    from warehouse.report import pdf
+    from warehouse.report.writer import write_reports
+
+    html = sample_build.report_dir / "E08000034" / "2026-03.html"
+    printed = html.with_suffix(".pdf")
+    assert printed.read_bytes().startswith(b"%PDF")
+    assert 1 < pdf.page_count(printed) <= 6
+    # A4 in points (595 x 842), as Chromium writes the media box
+    assert b"/MediaBox [0 0 594.95996 841.91998]" in printed.read_bytes()
+    result = _load_check_page().check_page(html, tmp_path / "sample_top.png", chromium=chromium)
+    assert result.title.startswith("Children in care: highlight report, Kirklees (E08000034)")
+    assert result.console_errors == [] and result.failed_requests == []
+    assert result.requests == [html.resolve().as_uri()]
+
+    landing = tmp_path / "landing"
+    (landing / "commentary" / "E08000034").mkdir(parents=True)
+    (landing / "commentary" / "E08000034" / "2026-03.md").write_text(SAMPLE_COMMENTARY)
+    with duckdb.connect(str(sample_build.warehouse_path), read_only=True) as conn:
+        [page] = write_reports(conn, tmp_path / "reports", landing_dir=landing)
+    assert "Officer commentary" in page.read_text()
+    assert pdf.page_count(pdf.write_pdf(page, chromium)) <= 6

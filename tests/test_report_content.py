@@ -138,17 +138,25 @@ def test_targets_file_validates_and_overrides(tmp_path):
 def test_improvement_and_current_issues_by_polarity(page, html):
     improvement = [v.ind.indicator_id for v in page.improvement]
     issues = [v.ind.indicator_id for v in page.issues]
-    # higher_better and up: improvement; lower_better and up (or red): issue.
+    # higher_better and up: improvement; lower_better and up (or red): issue. Reviews on time
+    # improved too, but over 15 children, and days to adoption (on target) is over 6: small
+    # numbers, listed apart with no traffic light.
     assert improvement == [
         "cla_long_term_stability_pct",
-        "cla_reviews_in_timescale_pct",
         "cla_health_assessment_pct",
     ]
+    assert [v.ind.indicator_id for v in page.exceptions.small_numbers] == [
+        "cla_reviews_in_timescale_pct",
+        "adoption_a10_avg_days_12m",
+    ]
+    assert _view(page, "adoption_a10_avg_days_12m").status == "small"
     assert issues[:2] == ["cla_over_20_miles_pct", "cla_3plus_placements_12m_pct"]
     assert "dq_cla_no_postcode_pct" in issues  # improving, but still off target
     assert "cla_count" not in improvement + issues  # context
     summary = html[html.index('id="summary"') : html.index('id="theme-entering_care"')]
-    assert "<h2>Improvement</h2>" in summary and "<h2>Current issues</h2>" in summary
+    assert '<h3 class="attention">Needs attention</h3>' in summary
+    assert '<h3 class="improved">Improved</h3>' in summary
+    assert "Small numbers (no traffic light)" in summary
 
 
 def test_caveats(page):
@@ -236,7 +244,8 @@ def test_report_asset_materialises(conn, tmp_path):
         [report_asset.highlight_report_pages],
         resources=build_resources(Settings.under(tmp_path, warehouse_path=db)),
         run_config={
-            "ops": {"reports__highlight_report": {"config": {"la_codes": [LA_A], "months": 1}}}
+            "ops": {"reports__highlight_report": {"config": {"la_codes": [LA_A], "months": 1,
+                                                               "pdf": False}}}
         },
     )
     assert result.success
@@ -262,3 +271,10 @@ def test_small_changes_do_not_fill_the_summary(page):
         "Data quality: children in care with no usable postcode: 1.0% (10 of 1,000) at 31 March "
         "2025, little changed from 1.0% at the end of February 2025."
     )
+
+
+def test_style_sheet_is_not_html_escaped(html):
+    """The CSS sat in <style> HTML-escaped: `"Segoe UI"` became `&#34;Segoe UI&#34;`, which
+    broke the page font and every quoted value."""
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert '"Segoe UI"' in style and "&#34;" not in style and "&amp;" not in style

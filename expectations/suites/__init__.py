@@ -162,3 +162,10 @@ def code_list(name: str, collection_year: int | None) -> tuple[str, ...]:
 
 def code_list_names() -> list[str]:
     return list(_code_lists())
+
+
+def indicators_by_check() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(table, expectation name) -> the indicators the check distorts (the suites' `indicators`),
+    for the board report's data-quality section."""
+    return {(table, e.name): e.indicators for table, suite in all_suites().items()
+            for e in suite.expectations if e.indicators}

@@ -33,6 +33,29 @@ class Comparator:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """A column of a DfE file, summed over the rows whose `where` columns take the listed values
+    (no `where`: the one row the file has for a geography and year)."""
+
+    column: str
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Published:
+    """The DfE's published counterpart of an indicator (warehouse/reference/dfe/<file>): which
+    rows and columns hold its value, numerator and denominator, and how its definition differs
+    from the warehouse's. Without `value`, the value is numerator / denominator in the unit."""
+
+    file: str
+    filter: tuple[tuple[str, str], ...]
+    numerator: Selection
+    denominator: Selection | None
+    value: Selection | None
+    differs: str
+
+
+@dataclass(frozen=True)
 class Dimension:
     name: str
     label: str
@@ -65,10 +88,34 @@ class Indicator:
     history_from: str | None = None
     all_row: bool = True
     comparators: tuple[Comparator, ...] = field(default_factory=tuple)
+    published: Published | None = None
 
     @property
     def has_denominator(self) -> bool:
         return self.unit != "count"
+
+
+def _selection(raw: dict | None) -> Selection | None:
+    if raw is None:
+        return None
+    where = tuple(
+        (col, tuple(str(v) for v in (vals if isinstance(vals, list) else [vals])))
+        for col, vals in (raw.get("where") or {}).items()
+    )
+    return Selection(str(raw["column"]), where)
+
+
+def _published(raw: dict | None) -> Published | None:
+    if raw is None:
+        return None
+    return Published(
+        file=str(raw["file"]),
+        filter=tuple((k, str(v)) for k, v in (raw.get("filter") or {}).items()),
+        numerator=_selection(raw["numerator"]),
+        denominator=_selection(raw.get("denominator")),
+        value=_selection(raw.get("value")),
+        differs=" ".join(str(raw["differs"]).split()),
+    )
 
 
 def _load() -> tuple[dict[str, Dimension], dict[str, Indicator], dict[str, LookBack]]:
@@ -105,6 +152,7 @@ def _load() -> tuple[dict[str, Dimension], dict[str, Indicator], dict[str, LookB
                 Comparator(float(c["value"]), int(c["year"]), " ".join(c["description"].split()))
                 for c in raw.get("comparators") or ()
             ),
+            published=_published(raw.get("published")),
         )
         problems = []
         if ind.indicator_id in indicators:
@@ -122,6 +170,9 @@ def _load() -> tuple[dict[str, Dimension], dict[str, Indicator], dict[str, LookB
             problems.append(f"look_back {ind.look_back!r}")
         if ind.history_from is not None and ind.history_from not in tables():
             problems.append(f"history_from {ind.history_from!r}")
+        pub = ind.published
+        if pub and pub.value is None and (pub.denominator is None or ind.unit != "pct"):
+            problems.append("published: no value column, and no denominator to make a percentage")
         if not ind.all_row and not ind.breakdowns:
             problems.append("no 'all' row and no breakdowns")
         if problems:

@@ -19,6 +19,8 @@ LA_CODE = re.compile(r"[EW]\d{8}")
 # extract two folders
 EXTRACT_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 REFERENCE_DIR = "reference"
+# Officers' commentary for the board report (<landing>/commentary/<la_code>/<YYYY-MM>.md)
+COMMENTARY_DIR = "commentary"
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def scan(root: Path) -> LandingScan:
     if not root.is_dir():
         raise FileNotFoundError(f"Landing folder {root} does not exist (set CSC_LANDING_DIR)")
     for la_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        if la_dir.name == REFERENCE_DIR:
+        if la_dir.name in (REFERENCE_DIR, COMMENTARY_DIR):
             continue
         if not LA_CODE.fullmatch(la_dir.name):
             result.ignored.append(f"{la_dir.name}/: not an ONS LA code (e.g. E08000034)")

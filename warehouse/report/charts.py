@@ -27,6 +27,9 @@ LINE = "#1f5c99"
 MUTED = "#6f777b"
 TARGET = "#b26a00"
 NATIONAL = "#6f777b"
+# published benchmarks drawn as labelled dashed lines: England, the statistical neighbours
+BENCHMARK_COLOURS = {"England": "#505a5f", "Stat. neighbours": "#7a3f9d"}
+BENCHMARK_LABEL_GAP = 8.0  # points: closer labels are moved apart
 
 # Geometry in points of the former matplotlib figure: 3.4 x 1.35 inches, axes at
 # (0.13, 0.2, 0.84, 0.72) of it.
@@ -111,14 +114,17 @@ def trend_svg(
     target: float | None = None,
     national: float | None = None,
     percent: bool = False,
+    benchmarks: Sequence[tuple[str, float]] = (),
 ) -> str:
     """A line of the values (gaps where None: suppressed or missing), the latest point marked,
-    the target dashed and the national comparator dotted when given."""
+    the target dashed and the national comparator dotted when given; each benchmark (label,
+    value) a dashed line labelled at its right end."""
     n = len(points)
     x_low, x_high = -0.4, (n - 0.6 if n else 1)
     ys = [None if v is None else float(v) for _, v in points]
     known = [y for y in ys if y is not None and not math.isnan(y)]
-    y_low, y_high = _y_limits(known + [v for v in (target, national) if v is not None])
+    extra = [v for v in (target, national) if v is not None] + [v for _, v in benchmarks]
+    y_low, y_high = _y_limits(known + extra)
 
     def px(x: float) -> float:
         return LEFT + (x - x_low) / (x_high - x_low) * (RIGHT - LEFT)
@@ -147,6 +153,16 @@ def trend_svg(
     ]
     tick_marks += [f"M {_num(LEFT - TICK)} {_num(y)} L {_num(LEFT)} {_num(y)}" for y, _ in y_ticks]
     latest = ys[-1] if ys else None
+    lines = []
+    previous_label_y = None
+    for name, value in sorted(benchmarks, key=lambda b: -b[1]):
+        y = py(value)
+        label_y = y - 2
+        if previous_label_y is not None and label_y - previous_label_y < BENCHMARK_LABEL_GAP:
+            label_y = previous_label_y + BENCHMARK_LABEL_GAP
+        previous_label_y = label_y
+        lines.append((_num(y), _num(RIGHT - 1), _num(label_y), name,
+                      BENCHMARK_COLOURS.get(name, MUTED)))
     svg = _template().render(
         label=label,
         clip_id=re.sub(r"[^A-Za-z0-9_-]", "-", chart_id) + "-clip",
@@ -160,6 +176,7 @@ def trend_svg(
         latest=markers[-1] if latest is not None and not math.isnan(latest) else None,
         target=None if target is None else _num(py(target)),
         national=None if national is None else _num(py(national)),
+        benchmarks=lines,
         colours={"line": LINE, "muted": MUTED, "target": TARGET, "national": NATIONAL},
     )
     return svg + "\n"  # as matplotlib's SVG ended: the page's layout stays the same

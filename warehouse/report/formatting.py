@@ -53,3 +53,11 @@ def fmt_count(unit: str, numerator: float | None, denominator: float | None) -> 
     if unit == "days" and denominator is not None:
         return f"{denominator:,.0f} children"
     return None
+
+
+def fmt_short(unit: str, v: float | None) -> str:
+    """A value for a table cell: whole numbers without decimals, no 'per 10,000' or 'days'."""
+    if v is None:
+        return "–"
+    text = f"{v:,.0f}" if float(v).is_integer() or unit in {"count", "days"} else f"{v:,.1f}"
+    return text + "%" if unit == "pct" else text

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from warehouse.domain import catalogue
-from warehouse.report.formatting import fmt_change, fmt_count, fmt_value
+from warehouse.report.benchmarks import Benchmarks
+from warehouse.report.formatting import fmt_change, fmt_count, fmt_short, fmt_value
 from warehouse.report.page_data import Point
 from warehouse.report.targets import Target
 
@@ -30,6 +31,46 @@ class IndicatorView:
     narrative: str = ""
     chart_svg: str = ""
     materiality: float = 0.0  # a smaller change counts as unchanged when sorting the summary
+    bench: Benchmarks | None = None
+    # a denominator under the small-denominator threshold: no traffic light, "small numbers"
+    small_numbers: bool = False
+
+    @property
+    def status(self) -> str | None:
+        """The traffic light shown: green / amber / red, 'small' instead of one when the
+        denominator is small, None without a target."""
+        if self.rag is None:
+            return None
+        return "small" if self.small_numbers else self.rag
+
+    @property
+    def trend_arrow(self) -> str:
+        change = self.change
+        if change is None:
+            return ""
+        if abs(change) < max(self.materiality, 1e-9):
+            return "►"
+        return "▲" if change > 0 else "▼"
+
+    def short(self, value: float | None) -> str:
+        return fmt_short(self.ind.unit, value)
+
+    @property
+    def quartile_text(self) -> str | None:
+        """'Q2' with its meaning, for the badge; None for counts or without a published rank."""
+        b = self.bench
+        if b is None or b.quartile is None:
+            return None
+        return f"Q{b.quartile}"
+
+    @property
+    def quartile_title(self) -> str:
+        b = self.bench
+        if b is None or b.quartile is None:
+            return ""
+        best = "lowest" if self.ind.polarity == "context" else "best"
+        return (f"Quartile {b.quartile} of 4 among {b.rank_of} councils ({b.year_text}, DfE "
+                f"published; rank {b.rank}, 1 = {best})")
 
     @property
     def change(self) -> float | None:

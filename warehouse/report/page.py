@@ -8,8 +8,12 @@ and warehouse/report/targets.yaml (targets, RAG thresholds, caveats):
   (13 month ends, or 5 years for annual measures), its target and RAG status, the national
   comparator, one sentence of narrative, and caveats (small denominators, suppressed figures,
   recording problems that distort it);
-- a summary sorting indicators into "Improvement" and "Current issues" by polarity;
-- the data-quality checks of the LA's latest extract;
+- the DfE's published benchmarks (marts.indicator_comparators): England, the region, the
+  statistical neighbours' median, the council's quartile, and its own published figure beside the
+  warehouse's (warehouse/report/benchmarks.py);
+- an exceptions summary: what needs attention and what improved (exceptions.py);
+- officers' commentary placed beside its theme (commentary.py);
+- the data-quality checks of the LA's latest extract that failed or got worse (dq_section.py);
 - a notice when an extract of the LA failed to load, so the figures rest on an older load.
 """
 
@@ -23,8 +27,13 @@ import duckdb
 from warehouse.domain import catalogue
 from warehouse.publish import exports
 from warehouse.publish.stale import StaleExtract
+from warehouse.reference.councils import council_names
 from warehouse.report import charts
+from warehouse.report.benchmarks import Benchmarks, fetch_benchmarks
 from warehouse.report.caveats import add_caveats
+from warehouse.report.commentary import Commentary
+from warehouse.report.dq_section import CheckEffects, DQRow, dq_rows
+from warehouse.report.exceptions import Exceptions, mark_small_numbers, summarise
 from warehouse.report.formatting import add_months, long_date
 from warehouse.report.indicator_view import IndicatorView
 from warehouse.report.narrative import indicator_sentence, placement_mix_sentence
@@ -57,7 +66,25 @@ class Page:
     dq_extract: date | None
     dq_checks: list[DQCheck]
     generated_at: str
+    exceptions: Exceptions
+    commentary: Commentary
+    dq_rows: list[DQRow]
+    small_denominator: int = 20
     stale: list[StaleExtract] = field(default_factory=list)
+
+    @property
+    def bench_year(self) -> int | None:
+        """The year most of the page's benchmarks are for (others are marked with theirs)."""
+        years = [v.bench.period_end.year for _, _, views in self.themes for v in views if v.bench]
+        return max(set(years), key=years.count) if years else None
+
+    @property
+    def who(self) -> str:
+        return self.la_name or self.la_code
+
+    @property
+    def month(self) -> str:
+        return self.period_end.strftime("%B %Y")
 
     @property
     def title(self) -> str:
@@ -84,14 +111,22 @@ def build_page(
     report_settings: ReportSettings | None = None,
     with_charts: bool = True,
     page_data: PageData | None = None,
+    benchmarks: dict[str, Benchmarks] | None = None,
+    commentary: Commentary | None = None,
+    check_effects: CheckEffects | None = None,
+    la_name: str | None = None,
 ) -> Page:
-    """One page's content; page_data: its data when fetched already (fetch_page_data)."""
+    """One page's content; page_data and benchmarks: its data when fetched already
+    (fetch_page_data, fetch_benchmarks); check_effects: the indicators each data-quality check
+    distorts (expectations' suites)."""
     cfg = report_settings or load_settings()
     targets = cfg.targets_for(la_code)
     d = period_end
     if page_data is None:
         page_data = fetch_page_data(conn, [(la_code, d)], suppress, threshold)[la_code, d]
     data = page_data.series
+    if benchmarks is None:
+        benchmarks = fetch_benchmarks(conn, [(la_code, d)])[la_code, d]
     views: dict[str, IndicatorView] = {}
     for ind in catalogue.indicators().values():
         by_breakdown = data.get(ind.indicator_id, {})
@@ -134,16 +169,28 @@ def build_page(
         shown_value = None if current is None or current.suppressed else current.value
         view.rag = rag_status(shown_value, ind.polarity, view.target)
         view.comparator = _comparator(ind, d)
+        view.bench = benchmarks.get(ind.indicator_id)
+        if view.bench is not None:
+            own = points.get(view.bench.period_end)
+            view.bench.own_value = None if own is None or own.suppressed else own.value
         view.narrative = indicator_sentence(view)
         views[ind.indicator_id] = view
 
     add_caveats(views, cfg)
+    mark_small_numbers(views.values(), cfg.small_denominator)
     if with_charts:
         for view in views.values():
             if view.series and any(v is not None for _, v in view.series):
                 national = view.comparator.value if view.comparator else None
+                lines = []
+                b = view.bench
+                if b is not None:
+                    national = None  # the published England figure replaces the catalogue's
+                    lines = [(name, value) for name, value in
+                             (("England", b.england), ("Stat. neighbours", b.neighbours))
+                             if value is not None]
                 if view.ind.unit == "count":
-                    national = None  # England's count is not on an LA's scale
+                    national, lines = None, []  # England's count is not on an LA's scale
                 view.chart_svg = charts.trend_svg(
                     view.series,
                     chart_id=f"{la_code}-{view.ind.indicator_id}",
@@ -152,6 +199,7 @@ def build_page(
                     target=view.target.target if view.target else None,
                     national=national,
                     percent=view.ind.unit == "pct",
+                    benchmarks=lines,
                 )
 
     themes = []
@@ -160,24 +208,22 @@ def build_page(
         if members:
             themes.append((theme, label, members))
     order = {theme: i for i, theme in enumerate(THEMES)}
-    rag_rank = {"red": 0, "amber": 1, None: 2, "green": 3}
-    issues = sorted(
-        (v for v in views.values() if v.rag == "red" or v.direction == "worsened"),
-        key=lambda v: (rag_rank[v.rag], order[v.ind.theme]),
-    )
-    improvement = [v for v in views.values() if v.direction == "improved" and v.rag != "red"]
-    improvement.sort(key=lambda v: order[v.ind.theme])
+    exceptions = summarise(list(views.values()), order)
     return Page(
         la_code=la_code,
-        la_name=cfg.la_names.get(la_code),
+        la_name=la_name or council_names(conn).get(la_code) or cfg.la_names.get(la_code),
         period_end=d,
         suppress=suppress,
         threshold=threshold,
         themes=themes,
-        improvement=improvement,
-        issues=issues,
+        improvement=exceptions.improved,
+        issues=exceptions.attention,
         dq_extract=page_data.dq_extract,
         dq_checks=page_data.dq_checks,
         generated_at=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
         stale=page_data.stale,
+        exceptions=exceptions,
+        commentary=commentary or Commentary(),
+        dq_rows=dq_rows(page_data.dq_checks, check_effects),
+        small_denominator=cfg.small_denominator,
     )

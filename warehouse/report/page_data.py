@@ -33,6 +33,7 @@ class DQCheck:
     unexpected: float | None
     unexpected_pct: float | None
     suppressed: bool
+    previous_pct: float | None = None  # the same check on the extract before (None: none)
 
 
 PageKey = tuple[str, date]  # (la_code, month end)

@@ -12,7 +12,8 @@ from warehouse.report.formatting import long_date
 from warehouse.report.page import Page
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
-RAG_LABELS = {"green": "On target", "amber": "Near target", "red": "Off target"}
+RAG_LABELS = {"green": "On target", "amber": "Near target", "red": "Off target",
+              "small": "Small numbers"}
 
 
 @cache
@@ -30,14 +31,20 @@ def _env() -> jinja2.Environment:
     return env
 
 
+def css_string(text: str) -> str:
+    """A CSS string literal (for the printed footer's council name)."""
+    return '"' + "".join(c if c.isalnum() or c in " ,.:'()&-" else f"\\{ord(c):x} "
+                         for c in text) + '"'
+
+
 def render_page(page: Page) -> str:
-    return (
-        _env()
-        .get_template("highlight.html.j2")
-        .render(page=page, rag_labels=RAG_LABELS, css=_env().get_template("style.css.j2").render())
-    )
+    css = _env().get_template("style.css.j2").render(
+        footer=css_string(f"{page.who}: children in care, {page.month}"))
+    return _env().get_template("highlight.html.j2").render(page=page, rag_labels=RAG_LABELS,
+                                                           css=css)
 
 
-def render_index(items: list[tuple[str, str, str]]) -> str:
-    """items: (page path relative to the index, la_code, YYYY-MM), in the order listed."""
+def render_index(items: list[tuple[str, str, str, str, str | None]]) -> str:
+    """items: (page path relative to the index, la_code, YYYY-MM, council name, PDF path or
+    None), in the order listed."""
     return _env().get_template("index.html.j2").render(items=items)

@@ -1,5 +1,6 @@
 """Writing the report: pages to <report_dir>/<la_code>/<YYYY-MM>.html (report_dir: CSC_REPORT_DIR,
-default `reports` beside the export folder) and an index.html listing every page there.
+default `reports` beside the export folder) and an index.html listing every page there (and its
+PDF, warehouse/report/pdf.py, where one was made).
 
 A run with no page to write while pages are published is refused unless allowed: an emptied
 warehouse is far likelier an operator's mistake than the truth."""
@@ -15,7 +16,11 @@ import duckdb
 
 from warehouse import sqlfiles
 from warehouse.publish import exports
-from warehouse.report.page import build_page
+from warehouse.reference.councils import council_names
+from warehouse.report.benchmarks import fetch_benchmarks
+from warehouse.report.commentary import load_commentary
+from warehouse.report.dq_section import CheckEffects
+from warehouse.report.page import THEMES, build_page
 from warehouse.report.page_data import fetch_page_data
 from warehouse.report.render import render_index, render_page
 from warehouse.report.targets import ReportSettings
@@ -47,8 +52,12 @@ def write_reports(
     threshold: int = exports.SMALL_NUMBER_THRESHOLD,
     report_settings: ReportSettings | None = None,
     allow_empty: bool = False,
+    landing_dir: Path | None = None,
+    check_effects: CheckEffects | None = None,
 ) -> list[Path]:
-    """Write the latest `months` pages of every LA (or those given) and refresh index.html."""
+    """Write the latest `months` pages of every LA (or those given) and refresh index.html.
+    landing_dir: where officers' commentary is (<landing>/commentary/); check_effects: the
+    indicators each data-quality check distorts."""
     rows = conn.execute(sqlfiles.render("outputs/report_months.sql")).fetchall()
     wanted: dict[str, list[date]] = {}
     for la, pe in rows:
@@ -67,6 +76,8 @@ def write_reports(
             "of reports/highlight_report)."
         )
     data = fetch_page_data(conn, pages, suppress, threshold) if pages else {}
+    benchmarks = fetch_benchmarks(conn, pages) if pages else {}
+    names = council_names(conn)
     written = []
     for la, d in pages:
         page = build_page(
@@ -77,11 +88,15 @@ def write_reports(
             threshold=threshold,
             report_settings=report_settings,
             page_data=data[la, d],
+            benchmarks=benchmarks[la, d],
+            commentary=load_commentary(landing_dir, la, d, THEMES),
+            check_effects=check_effects,
+            la_name=names.get(la),
         )
         path = page_path(out_dir, la, d)
         _write_atomically(path, render_page(page))
         written.append(path)
-    write_index(out_dir)
+    write_index(out_dir, names)
     return written
 
 
@@ -89,11 +104,15 @@ def _published_pages(out_dir: Path) -> list[Path]:
     return sorted(out_dir.glob("*/*.html"), key=lambda p: (p.parent.name, p.stem), reverse=True)
 
 
-def write_index(out_dir: Path) -> Path:
+def write_index(out_dir: Path, names: dict[str, str] | None = None) -> Path:
     """index.html listing every page under out_dir (earlier runs' too), by LA code and month,
-    descending."""
+    descending, with the council's name and the page's PDF where there is one."""
+    names = names or {}
     pages = _published_pages(out_dir)
-    items = [(p.relative_to(out_dir).as_posix(), p.parent.name, p.stem) for p in pages]
+    items = [(p.relative_to(out_dir).as_posix(), p.parent.name, p.stem,
+              names.get(p.parent.name, ""),
+              p.with_suffix(".pdf").relative_to(out_dir).as_posix()
+              if p.with_suffix(".pdf").is_file() else None) for p in pages]
     path = out_dir / "index.html"
     _write_atomically(path, render_index(items))
     return path
