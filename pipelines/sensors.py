@@ -2,13 +2,16 @@
 
 An extract is a folder `<landing>/<la_code>/<YYYY-MM-DD>/` of CSV files, found by the same scanner
 the loader uses (warehouse.ingest.landing.scan), so the sensor starts runs for exactly the folders
-the loader loads. Each tick fingerprints each folder's files (names, sizes, modification times).
+the loader loads. Each tick fingerprints each folder's files (names, sizes, modification and inode
+change times: `cp -p`, `rsync -a` and a same-length correction keep the first two, never the
+third, and hashing the whole landing every minute would cost far more than a stat).
 A folder whose fingerprint was not seen before is new (or was replaced) and gets a RunRequest with
 `run_key = "<la_code>/<YYYY-MM-DD>:<fingerprint>"`, so Dagster never starts two runs for the same
 extract; the cursor (JSON `{"<la_code>/<date>": fingerprint}`) records what was seen.
 
 - A folder still being copied is left for a later tick: it counts only once its newest file is
-  `settle_seconds` old (CSC_SENSOR_SETTLE_SECONDS, default 60).
+  `settle_seconds` old (CSC_SENSOR_SETTLE_SECONDS, default 60), by its inode change time, which a
+  copy that keeps modification times still sets.
 - A build reads every extract in landing, so when several extracts of one LA are new in the same
   tick (a first start, a backlog) only the latest of them starts a run; the others are marked seen
   and named in the run's tags.
@@ -58,8 +61,8 @@ def find_extracts(root: Path) -> list[ExtractFolder]:
             continue
         digest = hashlib.sha256()
         for f in extract.files:
-            digest.update(f"{f.path.name}\0{f.size}\0{f.mtime_ns}\n".encode())
-        newest = max(f.mtime_ns for f in extract.files) / 1e9
+            digest.update(f"{f.path.name}\0{f.size}\0{f.mtime_ns}\0{f.ctime_ns}\n".encode())
+        newest = max(max(f.mtime_ns, f.ctime_ns) for f in extract.files) / 1e9
         found.append(ExtractFolder(extract.la_code, extract.extract_date.isoformat(),
                                    digest.hexdigest()[:16], newest, len(extract.files)))
     return found

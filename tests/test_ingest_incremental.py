@@ -55,6 +55,26 @@ def test_changed_file_reloads_its_extract_and_replaces_its_rows(conn, landing_di
     assert staging.reconcile(conn, "episodes").balanced
 
 
+def test_same_size_change_with_preserved_mtime_is_reloaded(conn, landing_dir):
+    """cp -p, rsync -a or a same-length correction (C2 -> V2) keeps size and mtime: the
+    checksum still sees it."""
+    folder = copy_tiny_valid(landing_dir)
+    episodes = folder / "episodes.csv"
+    build_ingest_layers(conn, landing_dir)
+    stat = episodes.stat()
+    corrected = episodes.read_bytes().replace(b",C2,", b",V2,")
+    assert len(corrected) == stat.st_size and corrected != episodes.read_bytes()
+    episodes.write_bytes(corrected)
+    os.utime(episodes, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (episodes.stat().st_size, episodes.stat().st_mtime_ns) == (stat.st_size,
+                                                                      stat.st_mtime_ns)
+    report = build_ingest_layers(conn, landing_dir)["ingest"]
+    assert (report.extracts_loaded, report.extracts_unchanged) == (1, 0)
+    assert conn.execute("SELECT count(*) FROM staging.episodes WHERE ls = 'C2'").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM staging.episodes WHERE ls = 'V2'").fetchone()[0] > 0
+    assert staging.reconcile(conn, "episodes").balanced
+
+
 def test_removed_extract_leaves_the_warehouse(conn, landing_dir):
     copy_tiny_valid(landing_dir, extract_date="2025-03-31")
     second = copy_tiny_valid(landing_dir, extract_date="2025-04-30")

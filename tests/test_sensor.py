@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from unittest import mock
 
 import dagster as dg
 import pytest
@@ -32,13 +33,17 @@ def instance():
         yield inst
 
 
-def _tick(instance, landing: Path, cursor: str | None, settle: float = 60):
+def _tick(instance, landing: Path, cursor: str | None, settle: float = 60, after: float = 600):
+    """Evaluate the sensor `after` seconds from now: a file's inode change time, from which a
+    copy settles, cannot be backdated like its modification time."""
     context = dg.build_sensor_context(
         instance=instance,
         cursor=cursor,
         resources={"landing": LandingResource(path=str(landing), settle_seconds=settle)},
     )
-    result = sensors.new_extract_sensor(context)
+    clock = time.time
+    with mock.patch.object(sensors.time, "time", lambda: clock() + after):
+        result = sensors.new_extract_sensor(context)
     return result, result.cursor
 
 
@@ -86,13 +91,43 @@ def test_replaced_files_are_a_new_extract_but_the_same_files_are_not(instance, t
     assert third.run_requests[0].run_key != first.run_requests[0].run_key
 
 
+def test_same_size_rewrite_with_preserved_mtime_starts_a_run(instance, tmp_path):
+    """cp -p / rsync -a / a same-length correction keeps size and mtime, but not the inode
+    change time."""
+    landing = tmp_path / "landing"
+    folder = _land(landing, LA, "2025-03-31")
+    first, cursor = _tick(instance, landing, None, settle=0)
+    episodes = folder / "episodes.csv"
+    stat = episodes.stat()
+    time.sleep(0.01)  # a later inode change time than the first tick saw
+    episodes.write_text("CHILD,SEX\n1,2\n")
+    os.utime(episodes, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (episodes.stat().st_size, episodes.stat().st_mtime_ns) == (stat.st_size,
+                                                                      stat.st_mtime_ns)
+    second, cursor = _tick(instance, landing, cursor, settle=0)
+    assert len(second.run_requests) == 1
+    assert second.run_requests[0].run_key != first.run_requests[0].run_key
+
+
+def test_a_copy_with_preserved_times_still_landing_waits(instance, tmp_path):
+    """Copied with cp -p, a file's mtime is old however recent the copy: the wait counts from
+    the inode change time."""
+    landing = tmp_path / "landing"
+    _land(landing, LA, "2025-03-31", age_seconds=3600)
+    result, cursor = _tick(instance, landing, None, settle=60, after=0)
+    assert result.run_requests == []
+    assert "still landing" in result.skip_reason.skip_message
+    result, cursor = _tick(instance, landing, cursor, settle=60, after=61)
+    assert len(result.run_requests) == 1
+
+
 def test_folder_still_landing_waits(instance, tmp_path):
     landing = tmp_path / "landing"
     _land(landing, LA, "2025-03-31", age_seconds=0)
-    result, cursor = _tick(instance, landing, None, settle=60)
+    result, cursor = _tick(instance, landing, None, settle=60, after=0)
     assert result.run_requests == []
     assert "still landing" in result.skip_reason.skip_message
-    result, cursor = _tick(instance, landing, cursor, settle=0)
+    result, cursor = _tick(instance, landing, cursor, settle=60, after=61)
     assert len(result.run_requests) == 1
 
 

@@ -33,7 +33,8 @@ class ParsedFile:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _source_columns(n: int, file_id: str, extract: landing.Extract,

@@ -1,11 +1,12 @@
 """Load landing extracts into the raw layer, incrementally.
 
 An extract folder is loaded (or reloaded) as a whole, in one transaction, when any of its files
-is new or changed; unchanged files are recognised by size and modification time, then by
-checksum, and are not parsed again. A file that cannot be read, or read as CSV, or lacks required
-columns, and an extract without a usable Header and Episodes (warehouse.ingest.completeness),
-fail their own extract: its previous load, if any, is kept, the failure is recorded in
-raw.extracts, and other extracts carry on.
+is new or changed; unchanged files are recognised by their checksum, taken of every file on every
+run (a same-size change with its modification time kept, as `cp -p` or `rsync -a` leave it, is
+still seen), and are not parsed again. A file that cannot be read, or read as CSV, or lacks
+required columns, two files holding the same table, and an extract without a usable Header and
+Episodes (warehouse.ingest.completeness), fail their own extract: its previous load, if any, is
+kept, the failure is recorded in raw.extracts, and other extracts carry on.
 """
 
 from __future__ import annotations
@@ -63,13 +64,13 @@ def _unchanged(extract: landing.Extract, known: dict[str, tuple]) -> bool:
     if known_here != {f.relative_path for f in extract.files}:
         return False
     for f in extract.files:
-        _, sha, size, mtime, *_ = known[f.relative_path]
-        if (size, mtime) != (f.size, f.mtime_ns):
-            try:
-                if sha256_of(f.path) != sha:
-                    return False
-            except OSError:  # unreadable now: parsing it again fails the extract, naming it
+        _, sha, size, *_ = known[f.relative_path]
+        # size and modification time cannot be trusted: cp -p and rsync -a keep them
+        try:
+            if f.size != size or sha256_of(f.path) != sha:
                 return False
+        except OSError:  # unreadable now: parsing it again fails the extract, naming it
+            return False
     return True
 
 
@@ -124,6 +125,23 @@ def _parse_safely(file: landing.LandingFile, extract: landing.Extract) -> Parsed
                           f"{file.relative_path}: could not be read ({type(error).__name__})")
 
 
+def _duplicated_tables(parsed: list[ParsedFile]) -> list[str]:
+    """One message per table held by more than one file (`header.csv` and `header (1).csv`):
+    which one the council meant cannot be guessed, and loading both would count twice."""
+    paths: dict[str, list[str]] = {}
+    for p in parsed:
+        if p.status == "loaded":
+            paths.setdefault(p.table_name, []).append(p.file.relative_path)
+    messages = []
+    for name, files in paths.items():
+        if len(files) > 1:
+            *first, last = sorted(files)
+            both = "both" if len(files) == 2 else "all"
+            messages.append(f"{', '.join(first)} and {last} {both} hold the {tables()[name].title} "
+                            "table: keep one file per table in an extract")
+    return messages
+
+
 def _parse_extract(extract: landing.Extract, report: IngestReport) -> list[ParsedFile] | None:
     """Parse an extract's files; None (with the failure recorded in the report) when a file
     that looks like a 903 table cannot be read or used, so the extract's previous load stays."""
@@ -133,9 +151,10 @@ def _parse_extract(extract: landing.Extract, report: IngestReport) -> list[Parse
             report.warnings.append(p.message)
         elif p.status == "loaded" and p.message:
             report.warnings.append(f"{p.file.relative_path}: {p.message}")
-    failed = [p for p in parsed if p.status == "failed"]
-    if failed:
-        message = "; ".join(p.message for p in failed)
+    problems = [p.message for p in parsed if p.status == "failed"]
+    problems += _duplicated_tables(parsed)
+    if problems:
+        message = "; ".join(problems)
         report.failures.append(ExtractFailure(extract.la_code, extract.extract_date, message))
         return None
     return parsed
