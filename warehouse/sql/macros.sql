@@ -14,8 +14,12 @@ upper({{ clean_id(x) }})
 nullif(trim({{ x }}), '')
 {%- endmacro %}
 
+{#- Every cleaning macro is total: a value it cannot type becomes NULL (then a value issue or a
+    rejected row naming file, row and column), never an error, which would stop staging for every
+    council and quote the value. So casts are TRY_CAST: a whole number beyond INTEGER (an NHS
+    number in SDQ_SCORE) is blanked like any unreadable value. -#}
 {% macro clean_int(x) -%}
-CASE WHEN regexp_full_match(trim({{ x }}), '-?\d+(\.0+)?') THEN CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER) END
+CASE WHEN regexp_full_match(trim({{ x }}), '-?\d+(\.0+)?') THEN TRY_CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER) END
 {%- endmacro %}
 
 {#- UK postcode, any spacing or case; returned in the standard "LS17 8JH" form. -#}
@@ -31,7 +35,7 @@ CASE WHEN regexp_full_match(upper(regexp_replace({{ x }}, '\s', '', 'g')), '[A-Z
 {% macro parse_date(x) -%}
 CASE
     WHEN regexp_full_match(trim({{ x }}), '\d{5}(\.0+)?')
-        THEN DATE '1899-12-30' + CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER)
+        THEN DATE '1899-12-30' + TRY_CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER)
     WHEN regexp_full_match(trim({{ x }}), '\d{1,2}[/.-]\d{1,2}[/.-]\d{2}')
         THEN CAST(try_strptime(regexp_replace(trim({{ x }}), '[.-]', '/', 'g'), '%d/%m/%y') AS DATE)
     ELSE CAST(try_strptime(trim({{ x }}), [
@@ -62,7 +66,7 @@ CASE WHEN {{ parse_date(x) }} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' TH
 
 {% macro problem(column_type) -%}
 {%- if column_type == 'date' %}not a date in a recognised form (dd/mm/YYYY expected)
-{%- elif column_type == 'int' %}not a whole number
+{%- elif column_type == 'int' %}not a whole number this column can hold
 {%- elif column_type == 'postcode' %}not a UK postcode
 {%- else %}unusable value{% endif %}
 {%- endmacro %}
