@@ -80,3 +80,14 @@ CASE WHEN {{ parse_date(x) }} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' TH
 {% macro collection_year_start(d) -%}
 make_date({{ collection_year(d) }} - 1, 4, 1)
 {%- endmacro %}
+
+{#- The year of the ONS mid-year estimate a rate per 10,000 uses for calendar year y of LA la
+    (README "Population for rates"): y's own; else the latest of the `reach` years before (ONS
+    publishes each estimate about a year late); else the earliest of the `reach` years after.
+    NULL when none is within reach: a population further off is not that year's, and no rate is
+    published. warehouse/reference/population.py reports every year that falls back. -#}
+{% macro population_year(la, y, reach=2) -%}
+(SELECT arg_min(p.year, CASE WHEN p.year <= {{ y }} THEN {{ y }} - p.year ELSE {{ reach }} + p.year - {{ y }} END)
+ FROM reference.population AS p
+ WHERE p.la_code = {{ la }} AND p.year BETWEEN {{ y }} - {{ reach }} AND {{ y }} + {{ reach }})
+{%- endmacro %}
