@@ -110,10 +110,14 @@ def landing_extracts(context: dg.AssetExecutionContext, config: IngestConfig,
     key=keys.POPULATION,
     group_name=keys.Group.INGEST,
     kinds={"duckdb"},
+    # after the extracts: which years each council's rates need comes from raw.extracts
+    deps=[keys.RAW_EXTRACTS],
     pool=keys.WAREHOUSE_POOL,
     description="reference.population: ONS mid-year population aged 0-17 per LA and year, from "
     "<landing>/reference/population.csv; a council with extracts but no row there gets the ONS "
-    "estimates vendored in warehouse/reference/dfe.",
+    "estimates vendored in warehouse/reference/dfe. "
+    "Conflicting rows for one LA and year fail the load "
+    "(the previous population stays); a rate using another year's estimate is reported.",
 )
 def population_reference(context: dg.AssetExecutionContext, duckdb: WarehouseResource,
                          landing: LandingResource) -> dg.MaterializeResult:
@@ -123,13 +127,31 @@ def population_reference(context: dg.AssetExecutionContext, duckdb: WarehouseRes
         context.log.warning("No reference/population.csv in landing: every council's 0-17 "
                             "population is the ONS default")
     with duckdb.get_connection() as conn:
-        loaded, rejected = population.load_population(conn, path)
-        defaulted = ons_population.add_defaults(conn, councils)
+        load = population.load_population(conn, path)
         las = population.la_count(conn)
+        defaulted = ons_population.add_defaults(conn, councils)
+        fallbacks = population.fallbacks(conn)
+    # messages name files, rows, columns, LA codes and years: never a value
+    for message in load.warnings:
+        context.log.warning(message)
+    if load.rejected:
+        context.log.warning(f"reference/population.csv: {load.rejected} row(s) rejected; see "
+                            "staging.rejected_rows")
+    for message in population.fallback_messages(fallbacks):
+        context.log.warning(message)
     for la_code in defaulted:
         context.log.warning(f"population.csv has no row for {la_code}: its rates per 10,000 use "
                             "the ONS mid-year estimates (warehouse/reference/dfe)")
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": loaded, "rows_rejected": rejected, "las": las,
-                  "las_on_ons_default": dg.MetadataValue.json(defaulted)}
+        metadata={
+            "dagster/row_count": load.loaded,
+            "rows_rejected": load.rejected,
+            "duplicate_rows_collapsed": load.duplicates,
+            "las": las,
+            "councils_using_another_years_population": len({f.la_code for f in fallbacks}),
+            "years_using_another_years_population": sum(
+                f.population_year is not None for f in fallbacks),
+            "years_without_a_population": sum(f.population_year is None for f in fallbacks),
+            "las_on_ons_default": dg.MetadataValue.json(defaulted),
+        }
     )

@@ -175,7 +175,8 @@ def check_keys_for(table: str) -> list[dg.AssetCheckKey]:
             kinds={"html", "csv"},
             deps=[keys.staging(t) for t in TABLES],
             description="Per LA and extract: an HTML page of failed checks (counts, indicators "
-            "affected, what to fix) and a CSV of the failing records, written to the restricted "
+            "affected, what to fix) and a CSV of the failing records (the first 1,000 rows of "
+            "each check, then a count of the rest), written to the restricted "
             "folder (CSC_RESTRICTED_DIR, default data/restricted/) with owner-only "
             "permissions. Never exported. Re-written only for re-validated extracts.",
         ),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -17,7 +18,7 @@ from expectations.fingerprints import EXTRA_INPUTS
 from expectations.results import ExpectationResult
 from expectations.runner import validate_frame
 from expectations.sqlfiles import table_exists
-from expectations.store import DQ_COLUMNS, RESULT_COLUMNS, result_frame
+from expectations.store import DQ_COLUMNS, RECORDS_PER_RULE, RESULT_COLUMNS, result_frame
 from expectations.suites import load_suite
 
 # What the Episodes rules read of the same extract's Header rows (EXTRA_INPUTS).
@@ -204,10 +205,19 @@ def result_rows(validation: ExtractValidation) -> list[dict]:
     ]
 
 
-def chunk_results(table: str, chunk: pd.DataFrame, inputs: ChunkInputs,
-                  conn=None) -> dict[str, pd.DataFrame]:  # fmt: skip
+def first_rows(rows: tuple[int, ...], keep: int | None) -> np.ndarray:
+    """The `keep` smallest positions of `rows` (all of them for None), in order."""
+    found = np.asarray(rows, dtype=np.int64)
+    if keep is not None and len(found) > keep:
+        found = np.partition(found, keep - 1)[:keep] if keep > 0 else found[:0]
+    return np.sort(found)
+
+
+def chunk_results(table: str, chunk: pd.DataFrame, inputs: ChunkInputs, conn=None,
+                  keep: int | None = RECORDS_PER_RULE) -> dict[str, pd.DataFrame]:  # fmt: skip
     """Validate a run of extracts (read_chunk): the dq_rows, dq_notes and dq_failing frames
-    `store` writes. Reads nothing from the warehouse, so it can run in another process."""
+    `store` writes, dq_failing with the first `keep` failing rows of each expectation and extract
+    (None: all). Reads nothing from the warehouse, so it can run in another process."""
     rows: list[dict] = []
     notes: list[dict] = []
     failing: dict[str, list] = {c: [] for c in RESULT_COLUMNS["dq_failing"]}
@@ -218,9 +228,10 @@ def chunk_results(table: str, chunk: pd.DataFrame, inputs: ChunkInputs,
             if r.note:
                 notes.append({**base, "expectation": r.expectation, "note": r.note})
             if r.failing_rows:
+                kept = first_rows(r.failing_rows, keep).tolist()
                 for column, value in {**base, "expectation": r.expectation}.items():
-                    failing[column].extend([value] * len(r.failing_rows))
-                failing["row_index"].extend(r.failing_rows)
+                    failing[column].extend([value] * len(kept))
+                failing["row_index"].extend(kept)
     return {
         "dq_rows": result_frame(rows, DQ_COLUMNS),
         "dq_notes": result_frame(notes, RESULT_COLUMNS["dq_notes"]),

@@ -15,15 +15,17 @@ from expectations import sqlfiles
 from expectations.chunks import read_frame
 from expectations.error_report import CSV_NAME, HTML_NAME, write_error_report
 from expectations.results import ExpectationResult
+from expectations.store import RECORDS_PER_RULE
 from expectations.suites import TABLES, load_suite
 
 
-def _report_inputs(conn) -> tuple[dict, dict]:
+def _report_inputs(conn, cap: int) -> tuple[dict, dict]:
     """The stored results (by extract, then table, in suite order) of the extracts in the
-    registered frame dq_report, and their failing rows read from staging (by extract, then
-    table: those rows, indexed by their position in the extract)."""
+    registered frame dq_report, and the failing rows their reports list (the first `cap` of
+    each expectation) read from staging (by extract, then table: those rows, indexed by their
+    position in the extract)."""
     failing: dict[tuple, list[int]] = {}
-    for la, day, table, name, index in sqlfiles.query(conn, "report_failing_rows.sql"):
+    for la, day, table, name, index in sqlfiles.query(conn, "report_failing_rows.sql", cap=cap):
         failing.setdefault((la, day, table, name), []).append(int(index))
     stored: dict[tuple, dict[str, dict[str, ExpectationResult]]] = {}
     rows = sqlfiles.query(conn, "report_results.sql")
@@ -42,7 +44,7 @@ def _report_inputs(conn) -> tuple[dict, dict]:
         }  # fmt: skip
     frames: dict[tuple, dict[str, pd.DataFrame]] = {}
     for table in sorted({t for (_la, _day, t, _name) in failing}):
-        sql = sqlfiles.render("report_failing_records.sql", table=table)
+        sql = sqlfiles.render("report_failing_records.sql", table=table, cap=cap)
         records = read_frame(conn, sql).set_index("dq_row_index", drop=True)
         records.index.name = None
         # boxed once here, not once per extract (the values a row Series would hold)
@@ -56,11 +58,12 @@ def _report_inputs(conn) -> tuple[dict, dict]:
     return results, frames
 
 
-def write_pending_reports(conn, restricted: Path,
-                          published: Sequence[Path] = ()) -> tuple[int, int, int]:
+def write_pending_reports(conn, restricted: Path, published: Sequence[Path] = (),
+                          cap: int = RECORDS_PER_RULE) -> tuple[int, int, int]:
     """Write the error reports of the extracts whose results changed and remove those of
-    extracts that left staging, under `restricted` (never inside a `published` folder).
-    Returns (reports written, reports removed, failing records)."""
+    extracts that left staging, under `restricted` (never inside a `published` folder). Each
+    lists the first `cap` failing rows of a rule and counts the rest. Returns (reports written,
+    reports removed, failing records listed)."""
     todo = sqlfiles.query(conn, "report_extracts.sql")
     gone = [(la, day) for la, day, present in todo if not present]
     pending = [(la, day) for la, day, present in todo if present]
@@ -71,7 +74,7 @@ def write_pending_reports(conn, restricted: Path,
         return 0, len(gone), 0
     conn.register("dq_report", pd.DataFrame(pending, columns=["la_code", "extract_date"]))
     try:
-        results, frames = _report_inputs(conn)
+        results, frames = _report_inputs(conn, cap)
     finally:
         conn.unregister("dq_report")
     written: list[tuple] = []
@@ -84,7 +87,7 @@ def write_pending_reports(conn, restricted: Path,
             tables = {t: f for t, f in frames.get(key, {}).items()
                       if any(r.failed and r.failing_rows for r in by_table.get(t, ()))}  # fmt: skip
             files = write_error_report(la_code, extract_date, by_table, tables, restricted,
-                                       published, indexed=True)  # fmt: skip
+                                       published, indexed=True, cap=cap)  # fmt: skip
             written.append((la_code, extract_date))
             records += files.failing_records
     finally:

@@ -20,6 +20,10 @@ DQ_COLUMNS = [
     "unexpected_pct",
 ]
 SLICE = ["la_code", "extract_date", "table_name"]
+# Failing rows kept per expectation and extract (the first, in file order) for the error reports,
+# which list no more: a million duplicate rows once made a 686 MB CSV no spreadsheet opens, in
+# 5.9 GB of memory. marts.dq_results still counts every one.
+RECORDS_PER_RULE = 1000
 # The frames of validation results `store` writes, with their columns.
 RESULT_COLUMNS = {
     "dq_rows": DQ_COLUMNS,

@@ -1,13 +1,19 @@
--- The failing rows of staging.{{ table }} in the extracts whose error reports are written now
--- (registered frame dq_report: la_code, extract_date), with dq_row_index, their position among
+-- The failing rows of staging.{{ table }} that the error reports written now list (extracts in
+-- the registered frame dq_report: la_code, extract_date), with dq_row_index, their position among
 -- their extract's rows in file order (as staging_extract.sql and stale_rows.sql order them).
 -- Positions are numbered over the few ordering columns and the rows fetched by rowid after.
-WITH wanted AS (
-    SELECT DISTINCT f.la_code, f.extract_date, f.row_index
+WITH listed AS (
+    -- the first {{ cap }} failing rows of each expectation: all the reports list
+    SELECT f.la_code, f.extract_date, f.row_index
     FROM quality.failing_rows AS f
     SEMI JOIN dq_report AS p
         ON f.la_code = p.la_code AND f.extract_date = CAST(p.extract_date AS DATE)
     WHERE f.table_name = '{{ table }}'
+    QUALIFY row_number() OVER (PARTITION BY f.la_code, f.extract_date, f.expectation
+                               ORDER BY f.row_index) <= {{ cap }}
+),
+wanted AS (
+    SELECT DISTINCT la_code, extract_date, row_index FROM listed
 ),
 positioned AS (
     SELECT t.rowid AS dq_rowid, t.la_code, t.extract_date,

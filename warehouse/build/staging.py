@@ -13,6 +13,10 @@ from warehouse import sqlfiles
 from warehouse.domain.schema import table, tables
 
 
+class StagingError(RuntimeError):
+    """Typing a table's rows failed; the message names the table and the error's type only."""
+
+
 @dataclass(frozen=True)
 class Reconciliation:
     raw_rows: int
@@ -35,7 +39,14 @@ def stage_table(conn: duckdb.DuckDBPyConnection, name: str) -> int:
     (before,) = conn.execute(
         "SELECT count(*) FROM staging.staged_files WHERE table_name = ?", [name]
     ).fetchall()[0]
-    sqlfiles.run_in_transaction(conn, "staging/stage_table.sql", t=table(name))
+    try:
+        sqlfiles.run_in_transaction(conn, "staging/stage_table.sql", t=table(name))
+    except duckdb.Error as exc:
+        # Only a bug can get here (the cleaning macros are total), but DuckDB's message quotes
+        # the value it failed on and Dagster stores it: keep the error's type only.
+        raise StagingError(
+            f"staging.{name}: {type(exc).__name__} while typing the raw rows (nothing staged)"
+        ) from None
     (after,) = conn.execute(
         "SELECT count(*) FROM staging.staged_files WHERE table_name = ?", [name]
     ).fetchall()[0]

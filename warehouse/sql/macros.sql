@@ -14,8 +14,12 @@ upper({{ clean_id(x) }})
 nullif(trim({{ x }}), '')
 {%- endmacro %}
 
+{#- Every cleaning macro is total: a value it cannot type becomes NULL (then a value issue or a
+    rejected row naming file, row and column), never an error, which would stop staging for every
+    council and quote the value. So casts are TRY_CAST: a whole number beyond INTEGER (an NHS
+    number in SDQ_SCORE) is blanked like any unreadable value. -#}
 {% macro clean_int(x) -%}
-CASE WHEN regexp_full_match(trim({{ x }}), '-?\d+(\.0+)?') THEN CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER) END
+CASE WHEN regexp_full_match(trim({{ x }}), '-?\d+(\.0+)?') THEN TRY_CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER) END
 {%- endmacro %}
 
 {#- UK postcode, any spacing or case; returned in the standard "LS17 8JH" form. -#}
@@ -31,7 +35,7 @@ CASE WHEN regexp_full_match(upper(regexp_replace({{ x }}, '\s', '', 'g')), '[A-Z
 {% macro parse_date(x) -%}
 CASE
     WHEN regexp_full_match(trim({{ x }}), '\d{5}(\.0+)?')
-        THEN DATE '1899-12-30' + CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER)
+        THEN DATE '1899-12-30' + TRY_CAST(split_part(trim({{ x }}), '.', 1) AS INTEGER)
     WHEN regexp_full_match(trim({{ x }}), '\d{1,2}[/.-]\d{1,2}[/.-]\d{2}')
         THEN CAST(try_strptime(regexp_replace(trim({{ x }}), '[.-]', '/', 'g'), '%d/%m/%y') AS DATE)
     ELSE CAST(try_strptime(trim({{ x }}), [
@@ -62,7 +66,7 @@ CASE WHEN {{ parse_date(x) }} BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' TH
 
 {% macro problem(column_type) -%}
 {%- if column_type == 'date' %}not a date in a recognised form (dd/mm/YYYY expected)
-{%- elif column_type == 'int' %}not a whole number
+{%- elif column_type == 'int' %}not a whole number this column can hold
 {%- elif column_type == 'postcode' %}not a UK postcode
 {%- else %}unusable value{% endif %}
 {%- endmacro %}
@@ -99,4 +103,15 @@ SELECT
     *,
     is_blank{% for k in t.key %} OR {{ k | lower }} IS NULL{% endfor %} AS is_rejected
 FROM typed
+{%- endmacro %}
+
+{#- The year of the ONS mid-year estimate a rate per 10,000 uses for calendar year y of LA la
+    (README "Population for rates"): y's own; else the latest of the `reach` years before (ONS
+    publishes each estimate about a year late); else the earliest of the `reach` years after.
+    NULL when none is within reach: a population further off is not that year's, and no rate is
+    published. warehouse/reference/population.py reports every year that falls back. -#}
+{% macro population_year(la, y, reach=2) -%}
+(SELECT arg_min(p.year, CASE WHEN p.year <= {{ y }} THEN {{ y }} - p.year ELSE {{ reach }} + p.year - {{ y }} END)
+ FROM reference.population AS p
+ WHERE p.la_code = {{ la }} AND p.year BETWEEN {{ y }} - {{ reach }} AND {{ y }} + {{ reach }})
 {%- endmacro %}

@@ -1,6 +1,7 @@
 -- Children in care at each month end d: cla_count, cla_rate_per_10k, cla_placement_group_pct,
 -- cla_outside_la_pct, cla_over_20_miles_pct, cla_care_order_at_home_count (spec/indicators.md
 -- "Monthly measures"). model.child_month holds exactly the children looked after at d.
+{% import 'macros.sql' as m -%}
 WITH month_ends AS (
     SELECT la_code, period_end FROM model.month_ends
 ),
@@ -24,23 +25,20 @@ cla_totals AS (
     GROUP BY m.la_code, m.period_end
 ),
 
-population_at_d AS (
-    -- "Rates per 10,000": the latest mid-year estimate whose year is on or before the year of d;
-    -- the earliest one if none is
-    SELECT
-        m.la_code,
-        m.period_end,
-        coalesce(
-            (
-                SELECT arg_max(p.population_0_17, p.year) FROM reference.population AS p
-                WHERE p.la_code = m.la_code AND p.year <= year(m.period_end)
-            ),
-            (
-                SELECT arg_min(p.population_0_17, p.year) FROM reference.population AS p
-                WHERE p.la_code = m.la_code
-            )
-        ) AS population_0_17
+population_years AS (
+    -- "Rates per 10,000": the mid-year estimate of d's year, else the nearest within reach
+    -- (macros.sql population_year)
+    SELECT m.la_code, m.period_end,
+        {{ m.population_year('m.la_code', 'year(m.period_end)') }} AS population_year
     FROM month_ends AS m
+),
+
+population_at_d AS (
+    -- none within reach (or no population for the LA): the rate is NULL, its row still there
+    SELECT y.la_code, y.period_end, p.population_0_17
+    FROM population_years AS y
+    LEFT JOIN reference.population AS p
+        ON p.la_code = y.la_code AND p.year = y.population_year
 ),
 
 cla_by_dimension AS (
