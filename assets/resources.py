@@ -5,27 +5,81 @@ Each field is a resolved path, set from warehouse.config.Settings when the code 
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
+from assets import run_guard
+from assets.run_guard import WarehouseBusyError
 from warehouse.config import check_restricted_dir, check_warehouse_name
+
+__all__ = ["WarehouseBusyError"]
 
 
 class WarehouseResource(DuckDBResource):
-    """The warehouse's DuckDB file (CSC_WAREHOUSE_PATH)."""
+    """The warehouse's DuckDB file (CSC_WAREHOUSE_PATH).
+
+    In a run it holds the warehouse for the whole run (a second build waits, then fails naming
+    the file) and first releases what a killed build left behind (assets/run_guard.py)."""
+
+    build_wait_seconds: float = 1800.0
+    """How long a build waits for another build of the same warehouse before failing."""
+    open_wait_seconds: float = 60.0
+    """How long a step waits for another process (an analyst's session) to close the file."""
 
     @property
     def path(self) -> Path:
         return check_warehouse_name(Path(self.database))
 
+    def _in_its_folder(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return self.path
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        if context.instance is None or context.dagster_run is None:
+            yield self
+            return
+        run_id = context.run_id
+        run_lock = run_guard.hold_run_lock(context.instance, run_id)
+        warehouse = run_guard.WarehouseLock(self._in_its_folder())
+        try:
+            warehouse.acquire(self.build_wait_seconds, context.log.warning, run_id)
+            try:
+                run_guard.release_dead_runs(context.instance, run_id, context.log.warning)
+                yield self
+            finally:
+                warehouse.release()
+        finally:
+            run_lock.end()
+
     @contextmanager
     def get_connection(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with DuckDBResource.get_connection(self) as conn:
+        self._in_its_folder()
+        deadline = time.monotonic() + self.open_wait_seconds
+        while True:
+            try:
+                conn = duckdb.connect(self.database, config={"custom_user_agent": "dagster",
+                                                             **self.connection_config})
+                break
+            except duckdb.IOException as exc:
+                if "Could not set lock" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    # DuckDB's message names the file and the holder's program and PID only
+                    raise WarehouseBusyError(
+                        f"The warehouse {self.path} is open in another process, and DuckDB "
+                        "allows one writer per file: close it there (an analyst's session, "
+                        f"another build) and start again. DuckDB says: {exc}") from None
+                time.sleep(1.0)
+        try:
             yield conn
+        finally:
+            conn.close()
 
 
 class LandingResource(dg.ConfigurableResource):
