@@ -5,12 +5,16 @@ Each field is a resolved path, set from warehouse.config.Settings when the code 
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
+from assets import run_guard
+from assets.run_guard import WarehouseBusyError
 from warehouse.config import (
     DEFAULT_MAX_REMOVAL_SHARE,
     check_restricted_dir,
@@ -18,31 +22,77 @@ from warehouse.config import (
 )
 from warehouse.private import duckdb_files, private_dir, private_files
 
+__all__ = ["WarehouseBusyError"]
+
 
 class WarehouseResource(DuckDBResource):
     """The warehouse's DuckDB file (CSC_WAREHOUSE_PATH): every child's record, so the file and
-    its folder are owner-only."""
+    its folder are owner-only.
+
+    In a run it holds the warehouse for the whole run (a second build waits, then fails naming
+    the file) and first releases what a killed build left behind (assets/run_guard.py)."""
+
+    build_wait_seconds: float = 1800.0
+    """How long a build waits for another build of the same warehouse before failing."""
+    open_wait_seconds: float = 60.0
+    """How long a step waits for another process (an analyst's session) to close the file."""
 
     @property
     def path(self) -> Path:
         return check_warehouse_name(Path(self.database))
 
+    def _in_its_folder(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return self.path
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        if context.instance is None or context.dagster_run is None:
+            yield self
+            return
+        run_id = context.run_id
+        run_lock = run_guard.hold_run_lock(context.instance, run_id)
+        warehouse = run_guard.WarehouseLock(self._in_its_folder())
+        try:
+            warehouse.acquire(self.build_wait_seconds, context.log.warning, run_id)
+            try:
+                run_guard.release_dead_runs(context.instance, run_id, context.log.warning)
+                yield self
+            finally:
+                warehouse.release()
+        finally:
+            run_lock.end()
+
     @contextmanager
     def get_connection(self):
+        self._in_its_folder()
         # The folder first: DuckDB creates the file, and recreates its WAL at every checkpoint,
         # with the process umask (0644 as a rule); inside an owner-only folder no other account
         # can open them, and changing the process-wide umask for a build would make the exports
         # and the report owner-only too.
         private_dir(self.path.parent)
         private_files(*duckdb_files(self.path))  # an older warehouse, a WAL left by a crash
-        with DuckDBResource.get_connection(self) as conn:
-            # dagster_duckdb closes the connection only when the step succeeds: a failed step
-            # would keep the file open (and its traceback alive) in the run's process
+        deadline = time.monotonic() + self.open_wait_seconds
+        while True:
             try:
-                private_files(*duckdb_files(self.path))
-                yield conn
-            finally:
-                conn.close()
+                conn = duckdb.connect(self.database, config={"custom_user_agent": "dagster",
+                                                             **self.connection_config})
+                break
+            except duckdb.IOException as exc:
+                if "Could not set lock" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    # DuckDB's message names the file and the holder's program and PID only
+                    raise WarehouseBusyError(
+                        f"The warehouse {self.path} is open in another process, and DuckDB "
+                        "allows one writer per file: close it there (an analyst's session, "
+                        f"another build) and start again. DuckDB says: {exc}") from None
+                time.sleep(1.0)
+        try:
+            private_files(*duckdb_files(self.path))
+            yield conn
+        finally:
+            conn.close()
 
 
 class LandingResource(dg.ConfigurableResource):

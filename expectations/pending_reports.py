@@ -110,5 +110,6 @@ def _remove_report(restricted: Path, la_code: str, extract_date: date) -> None:
     folder = restricted / la_code / pd.Timestamp(extract_date).date().isoformat()
     for name in (HTML_NAME, CSV_NAME):
         (folder / name).unlink(missing_ok=True)
+        (folder / f".{name}.tmp").unlink(missing_ok=True)  # half-written by a killed build
     if folder.is_dir() and not any(folder.iterdir()):
         shutil.rmtree(folder)

@@ -5,6 +5,9 @@ GIL; in a worker process it runs on the other core. The worker imports GX as soo
 while the parent does other work (the ingest step starts it). It is the standard library's process
 pool with one worker: requests and replies (chunks.read_chunk's Arrow tables, chunk_results'
 frames) are pickled by the pool, and a worker that dies breaks the pool, which is then replaced.
+A worker whose build is killed (`kill -9`, out of memory) exits by itself: it watches the build's
+process, since nothing else would end it (it holds its own request pipe open, and the fork server
+waits for it).
 
 A failure comes back as the exception's type only: messages may quote values. The caller's
 validation then fails and is left to the table's checks, which validate in-process.
@@ -16,7 +19,10 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import select
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -29,7 +35,29 @@ class ValidationProcessError(RuntimeError):
     """Validation in the worker failed (its message names the exception type only)."""
 
 
-def _warm_up() -> None:
+def _exit_with(parent: int) -> None:
+    """End this process as soon as the process `parent` has ended."""
+    try:
+        handle = os.pidfd_open(parent)  # Linux: readable once the process ends
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        while True:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+            time.sleep(1.0)
+    os._exit(0)
+
+
+def _warm_up(parent: int) -> None:
+    threading.Thread(target=_exit_with, args=(parent,), name="exit-with-build",
+                     daemon=True).start()  # fmt: skip
     from expectations import gx_engine
     from warehouse.runtime import tune_garbage_collection
 
@@ -56,7 +84,7 @@ class ValidationWorker:
         # (about 1 s the parent would otherwise wait for at the end of every run).
         self._pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_warm_up,
+            initializer=_warm_up, initargs=(os.getpid(),),
         )
         self._broken = False
         self._pool.submit(int).add_done_callback(self._watch)  # starts the worker now

@@ -17,6 +17,9 @@ extract; the cursor (JSON `{"<la_code>/<date>": fingerprint}`) records what was 
   and named in the run's tags.
 - Runs queue (dagster_home/dagster.yaml: max_concurrent_runs 1), so the DuckDB file never has two
   writers.
+- Each tick first marks failed the runs whose process died mid-run (a killed `make build`, a run
+  worker killed for memory) and frees their pool slots (assets/run_guard.py): the queue would
+  otherwise wait for them forever.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets import run_guard
 from assets.keys import BUILD_JOB
 from assets.resources import LandingResource
 from warehouse.ingest import landing as landing_scan
@@ -76,6 +80,7 @@ def find_extracts(root: Path) -> list[ExtractFolder]:
     description="Starts a build when a new extract folder <la_code>/<YYYY-MM-DD>/ lands.",
 )
 def new_extract_sensor(context: dg.SensorEvaluationContext, landing: LandingResource):
+    run_guard.release_dead_runs(context.instance, None, context.log.warning)
     root = landing.root
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     extracts = find_extracts(root)

@@ -2,7 +2,12 @@
 
 import datetime as dt
 import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.helpers.build import build_ingest_layers
@@ -135,3 +140,48 @@ def test_a_load_that_breaks_leaves_raw_as_it_was(conn, landing_dir, monkeypatch)
     assert conn.execute("SELECT count(DISTINCT extract_date) FROM raw.episodes").fetchone() == (1,)
     monkeypatch.setattr(raw_loader, "_load_batch", load)
     assert raw_loader.ingest_landing(conn, landing_dir).extracts_loaded == 2
+
+
+KILLED_LOAD = """
+import os, signal, sys
+from pathlib import Path
+import duckdb
+from warehouse.ingest import raw_loader
+
+raw_loader.LOAD_BATCH_EXTRACTS = 1
+load = raw_loader._load_batch
+
+
+def killed_after_one_batch(*args):
+    load(*args)  # the first new extract is in raw, inside the load's transaction...
+    os.kill(os.getpid(), signal.SIGKILL)  # ...when the build is killed
+
+
+raw_loader._load_batch = killed_after_one_batch
+raw_loader.ingest_landing(duckdb.connect(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_load_killed_midway_leaves_raw_as_it_was(warehouse_path, landing_dir):
+    """`kill -9` in the middle of the load: the next open finds the previous load, no extract
+    marked loaded without its rows, and the next load brings everything in."""
+    copy_tiny_valid(landing_dir, extract_date="2025-03-31")
+    with duckdb.connect(str(warehouse_path)) as conn:
+        raw_loader.ingest_landing(conn, landing_dir)
+        before = {t: conn.execute(f"SELECT * FROM raw.{t} ORDER BY ALL").fetchall()
+                  for t in ("files", "extracts", "episodes")}
+    copy_tiny_valid(landing_dir, extract_date="2025-04-30")
+    copy_tiny_valid(landing_dir, extract_date="2025-05-31")
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_LOAD, str(warehouse_path), str(landing_dir)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=300)
+    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+    with duckdb.connect(str(warehouse_path)) as conn:
+        after = {t: conn.execute(f"SELECT * FROM raw.{t} ORDER BY ALL").fetchall()
+                 for t in ("files", "extracts", "episodes")}
+        assert after == before
+        report = raw_loader.ingest_landing(conn, landing_dir)
+        assert report.extracts_loaded == 2 and not report.failures
+        assert conn.execute(
+            "SELECT count(*) FROM raw.extracts e WHERE NOT EXISTS (SELECT 1 FROM raw.episodes r "
+            "WHERE r.la_code = e.la_code AND r.extract_date = e.extract_date)").fetchone() == (0,)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -190,6 +193,66 @@ def test_readers_see_old_or_new_export_never_a_partial_one(marts, tmp_path, monk
     assert seen["during"] == old
     assert seen["after"] == [r for r in old if r[0] == LA_A]
     assert not (root / "indicator_values" / f"la_code={LA_B}").exists()
+
+
+KILLED_EXPORT = """
+import os, signal, sys
+from pathlib import Path
+import duckdb
+from warehouse.publish import exports
+
+published = exports.publish_dir
+done = []
+
+
+def kill():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def killed_at_second(staged, target):
+    if done:
+        kill()  # the second export is written but not published
+    published(staged, target)
+    done.append(target)
+
+
+def killed_before_replace(src, dst):
+    kill()  # the manifest is written beside, not yet in place
+
+
+if sys.argv[3] == "export":
+    exports.publish_dir = killed_at_second
+else:
+    exports.os.replace = killed_before_replace
+exports.export_all(duckdb.connect(sys.argv[1], read_only=True), Path(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("point", ["export", "manifest"])
+def test_an_export_killed_midway_is_whole_after_the_next(marts, tmp_path, point):
+    """`kill -9` between two exports, or before the manifest is in place: the next export
+    publishes every folder whole and leaves nothing half-written behind."""
+    root, clean = tmp_path / "exports", tmp_path / "clean"
+    exports.export_all(marts, root)
+    marts.execute("DELETE FROM marts.indicator_values WHERE la_code = ?", [LA_B])
+    marts.close()
+    database = tmp_path / "warehouse.duckdb"
+    child = subprocess.run([sys.executable, "-c", KILLED_EXPORT, str(database), str(root), point],
+                           cwd=Path(__file__).resolve().parents[1], capture_output=True,
+                           text=True, timeout=300)  # fmt: skip
+    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+    with duckdb.connect(str(database), read_only=True) as conn:
+        exports.export_all(conn, root)
+        exports.export_all(conn, clean)
+        for name in exports.EXPORTS:
+            assert _read_any(conn, root / name) == _read_any(conn, clean / name)
+    assert sorted(p.name for p in root.iterdir() if not p.name.endswith(".previous")) == [
+        "dq_results", "indicator_catalogue", "indicator_values", "manifest.json"]
+
+
+def _read_any(conn, folder: Path) -> list[tuple]:
+    return conn.execute(f"SELECT * FROM read_parquet('{folder}/**/*.parquet') ORDER BY ALL"
+                        ).fetchall()  # fmt: skip
 
 
 def test_publish_dir_swaps_in_one_step(tmp_path):

@@ -371,6 +371,8 @@ def test_removed_extract_leaves_results_and_reports(warehouse_path, tmp_path, re
     april = restricted / LA / APRIL.isoformat()
     assert (april / HTML_NAME).exists()
 
+    (april / f".{CSV_NAME}.tmp").write_text("half")  # as a build killed while writing leaves
+
     with duckdb.connect(str(warehouse_path)) as conn:
         for table in ("header", "episodes"):
             _replace_extract(conn, table, [], APRIL)

@@ -296,6 +296,8 @@ def write_manifest(
         "stale_extracts": [s.as_manifest() for s in stale],
     }
     path = root / "manifest.json"
+    for stale in root.glob(".manifest.json.tmp-*"):  # left by a killed export
+        stale.unlink(missing_ok=True)
     tmp = root / f".manifest.json.tmp-{uuid.uuid4().hex[:8]}"
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(tmp, path)
