@@ -118,6 +118,14 @@ def unreadable(monkeypatch, name: str, error: OSError) -> None:
         return read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
+    open_ = Path.open
+
+    def refuse_open(path, *args, **kwargs):  # the loader's checksum streams the file
+        if path.name == name and BAD_LA in path.parts:
+            raise error
+        return open_(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse_open)
 
 
 @pytest.mark.parametrize("error, reason", [

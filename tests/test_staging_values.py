@@ -6,7 +6,7 @@ import jinja2
 import pytest
 
 from tests.helpers.build import build_ingest_layers
-from tests.helpers.landing_builder import extract_dir, write_table
+from tests.helpers.landing_builder import complete_extracts, extract_dir, write_table
 from warehouse import sqlfiles
 from warehouse.build import staging
 
@@ -48,6 +48,7 @@ def test_a_whole_number_too_large_is_blanked_and_logged_and_others_still_stage(c
                                 {**OC2, "CHILD": "7004"}])
     control = extract_dir(landing_dir, "E08000035", "2025-03-31")
     write_table(control, "oc2", [OC2])
+    complete_extracts(landing_dir)  # a usable Header and Episodes, so the extracts load
     build_ingest_layers(conn, landing_dir)
     assert conn.execute("SELECT la_code, child, sdq_score FROM staging.oc2 "
                         "ORDER BY la_code, child").fetchall() == [
