@@ -10,9 +10,10 @@ from assets.resources import LandingResource, OutputsResource, WarehouseResource
 from expectations.suites import indicators_by_check
 from warehouse.publish.exports import EXPORTS, SMALL_NUMBER_THRESHOLD
 from warehouse.publish.stale import stale_extracts
+from warehouse.reference.councils import council_names
 from warehouse.report import pdf
 from warehouse.report.targets import load_settings
-from warehouse.report.writer import write_reports
+from warehouse.report.writer import write_index, write_reports
 
 
 class ReportConfig(dg.Config):
@@ -78,6 +79,11 @@ def highlight_report_pages(
             context.log.warning("No Chromium found: the PDFs are not written (the HTML pages "
                                 "are). Install it with scripts/ensure_chromium.sh.")
         printed = pdf.write_pdfs(pages, chromium)
+        if printed.written:
+            # the index lists each page's PDF: written again now they exist, so a first build's
+            # index is the same as a rebuild's
+            with duckdb.get_connection() as conn:
+                write_index(out_dir, council_names(conn))
     if not config.suppress_small_numbers:
         context.log.warning("Small-number suppression is OFF in these report pages")
     return dg.MaterializeResult(
